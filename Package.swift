@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// nfscope: reads netfilter state from the Linux kernel over netlink and explains what it does to a packet.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "nfscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "NFScope", targets: ["NFScope"]),
+        .executable(name: "nfscope", targets: ["nfscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // Thin C layer: module maps and shims over the Debian -dev packages.
+        .systemLibrary(name: "CMNL", path: "Sys/CMNL", pkgConfig: "libmnl",
+                       providers: [.apt(["libmnl-dev"])]),
+        .systemLibrary(name: "CNFTNL", path: "Sys/CNFTNL", pkgConfig: "libnftnl",
+                       providers: [.apt(["libnftnl-dev"])]),
+        .systemLibrary(name: "CNetfilterConntrack", path: "Sys/CNetfilterConntrack",
+                       pkgConfig: "libnetfilter_conntrack",
+                       providers: [.apt(["libnetfilter-conntrack-dev"])]),
+
+        // Value types shared by every layer: addresses, prefixes, namespace identity, typed errors.
+        .target(name: "NetCore",
+                dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: strict),
+        // Netlink sockets, message and attribute codecs, request/ack and dump loops.
+        .target(name: "Netlink",
+                dependencies: ["NetCore", "CMNL", .product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: strict),
+        // Network namespace handles and work on a dedicated setns thread.
+        .target(name: "NetNS",
+                dependencies: ["NetCore", "Netlink", "CMNL",
+                               .product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: strict),
+        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids.
+        .target(name: "Route", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // The public library API.
+        .target(name: "NFScope",
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
+                swiftSettings: strict),
+        // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
+        .executableTarget(name: "nfscope",
+                          dependencies: ["NFScope",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+
+        // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
+        .target(name: "TestLab", path: "Tests/TestLab", swiftSettings: strict),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests",
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
+                    swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,149 @@
+import NetCore
+import SystemPackage
+
+/// Request/acknowledge and dump conversations over one transport, with sequence and port-id checks.
+///
+/// Replies whose sequence number is not the current request's are stale (left over from an earlier,
+/// abandoned conversation) and are skipped; replies addressed to another port are ignored.
+public final class NetlinkConnection {
+    public let transport: NetlinkTransport
+    public let namespace: NamespaceID?
+    private var nextSequence: UInt32
+    private var buffer: [UInt8]
+
+    /// The receive buffer size: the kernel sends dump batches of up to 32 KiB, so 64 KiB never truncates one.
+    public static let receiveBufferBytes = 64 << 10
+
+    public init(transport: NetlinkTransport, namespace: NamespaceID? = nil, firstSequence: UInt32 = 1) {
+        self.transport = transport
+        self.namespace = namespace
+        self.nextSequence = firstSequence
+        self.buffer = [UInt8](repeating: 0, count: NetlinkConnection.receiveBufferBytes)
+    }
+
+    /// Opens a socket of the given protocol in the calling thread's namespace.
+    public convenience init(protocol proto: NetlinkProtocol, namespace: NamespaceID? = nil) throws(NetlinkError) {
+        self.init(transport: try NetlinkSocket(protocol: proto, namespace: namespace), namespace: namespace)
+    }
+
+    /// Sends a dump request and hands every reply message to `body` as it arrives, without collecting them.
+    ///
+    /// Returns `nil` when the dump is a consistent whole, or why it is not (`NLM_F_DUMP_INTR` seen, or
+    /// messages lost to `ENOBUFS`): the caller then replays its whole snapshot. After an overrun the rest
+    /// of the dump is still drained, so the socket is clean for the replay.
+    @discardableResult
+    public func dump(_ request: NetlinkRequest, operation: NetlinkOperation,
+                     _ body: (NetlinkMessage) throws -> Void) throws -> DumpInconsistency? {
+        var request = request
+        request.flags.formUnion([.request, .dump])
+        let sequence = try send(request, operation: operation)
+        var inconsistency: DumpInconsistency?
+        while true {
+            let received: Int
+            do {
+                received = try transport.receive(into: &buffer)
+            } catch .noBufferSpace {
+                inconsistency = .messagesLost
+                _ = transport.growReceiveBuffer()
+                continue
+            } catch {
+                throw NetlinkError(operation: operation, errno: error, namespace: namespace)
+            }
+            var iterator = NetlinkMessageSequence(buffer[0..<received]).makeIterator()
+            while let message = iterator.next() {
+                guard isReply(message, to: sequence) else { continue }
+                if message.header.flags.contains(.dumpInterrupted), inconsistency == nil {
+                    inconsistency = .interrupted
+                }
+                switch message.header.type {
+                case NetlinkControlType.done:
+                    try checkDoneStatus(message, operation: operation)
+                    return inconsistency
+                case NetlinkControlType.error:
+                    try throwIfError(message, operation: operation)
+                case NetlinkControlType.noop, NetlinkControlType.overrun:
+                    continue
+                default:
+                    if inconsistency != .messagesLost { try body(message) }
+                }
+            }
+            if let error = iterator.error { throw error }
+        }
+    }
+
+    /// Replays a dump until it is consistent, up to `attempts` times; `reset` runs before each attempt so
+    /// the caller can drop what a broken attempt delivered. Throws `NetlinkError` with `EINTR`-like
+    /// `EAGAIN` when the table kept changing.
+    public func consistentDump(_ request: NetlinkRequest, operation: NetlinkOperation, attempts: Int = 5,
+                               reset: () -> Void, _ body: (NetlinkMessage) throws -> Void) throws {
+        for _ in 0..<max(1, attempts) {
+            reset()
+            if try dump(request, operation: operation, body) == nil { return }
+        }
+        throw NetlinkError(operation: operation, errno: .resourceTemporarilyUnavailable,
+                           kernelMessage: "the table changed during every one of \(attempts) reads",
+                           namespace: namespace)
+    }
+
+    /// Sends a request with `NLM_F_ACK` and returns the replies that came before the acknowledgement
+    /// (for example the `RTM_NEWNSID` answering `RTM_GETNSID`). A negative acknowledgement throws.
+    public func request(_ request: NetlinkRequest, operation: NetlinkOperation) throws -> [NetlinkMessage] {
+        var request = request
+        request.flags.formUnion([.request, .ack])
+        let sequence = try send(request, operation: operation)
+        var replies: [NetlinkMessage] = []
+        while true {
+            let received: Int
+            do {
+                received = try transport.receive(into: &buffer)
+            } catch {
+                throw NetlinkError(operation: operation, errno: error, namespace: namespace)
+            }
+            let messages = try NetlinkMessageSequence(Array(buffer[0..<received])[...]).validated()
+            for message in messages where isReply(message, to: sequence) {
+                if message.header.type == NetlinkControlType.error {
+                    try throwIfError(message, operation: operation)
+                    return replies
+                }
+                replies.append(message)
+            }
+        }
+    }
+
+    private func send(_ request: NetlinkRequest, operation: NetlinkOperation) throws -> UInt32 {
+        let sequence = nextSequence
+        nextSequence &+= 1
+        do {
+            try transport.send(request.encoded(sequence: sequence))
+        } catch {
+            throw NetlinkError(operation: operation, errno: error, namespace: namespace)
+        }
+        return sequence
+    }
+
+    private func isReply(_ message: NetlinkMessage, to sequence: UInt32) -> Bool {
+        message.header.sequence == sequence
+            && (message.header.portID == transport.portID || message.header.portID == 0)
+    }
+
+    private func throwIfError(_ message: NetlinkMessage, operation: NetlinkOperation) throws {
+        let ack = try NetlinkAck(message)
+        if ack.errorCode == 0 { return }
+        throw NetlinkError(operation: operation, errno: Errno(rawValue: -ack.errorCode),
+                           kernelMessage: ack.message, namespace: namespace)
+    }
+
+    /// nfnetlink and some rtnetlink dumps end with a DONE that carries an error code instead of an error
+    /// message (`netlink_dump_done`).
+    private func checkDoneStatus(_ message: NetlinkMessage, operation: NetlinkOperation) throws {
+        guard message.payload.count >= 4 else { return }
+        let status = try message.payload.hostInteger(Int32.self, path: "done.error")
+        guard status < 0 else { return }
+        var text: String?
+        if message.header.flags.contains(.ackTLVs), message.payload.count > 4 {
+            text = try? NetlinkAck.extendedAckMessage(NetlinkAttributes(message.payload.dropFirst(4), path: "done.extack"))
+        }
+        throw NetlinkError(operation: operation, errno: Errno(rawValue: -status), kernelMessage: text,
+                           namespace: namespace)
+    }
+}
