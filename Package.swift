@@ -51,7 +51,7 @@ let package = Package(
                           swiftSettings: strict),
 
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
-        .target(name: "TestLab", path: "Tests/TestLab", swiftSettings: strict),
+        .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
