@@ -87,8 +87,9 @@ public final class Lab: @unchecked Sendable {
             defer { processes = []; namespaces = [] }
             return (processes, namespaces)
         }
+        // SIGKILL, not terminate(): the test runner's children may inherit an ignored SIGTERM.
         for process in toKill where process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         for namespace in toDelete.reversed() {
