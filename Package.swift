@@ -38,6 +38,9 @@ let package = Package(
                 dependencies: ["NetCore", "Netlink", "CMNL",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
+        // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
+        // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
+        .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // The public library API.
@@ -53,6 +56,7 @@ let package = Package(
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
