@@ -41,6 +41,11 @@ let package = Package(
         // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
         // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
         .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
+        // iptables-legacy: x_tables tables read over getsockopt without creating any, decoded in Swift,
+        // rendered as iptables-legacy-save prints them; split-backend report.
+        .target(name: "Legacy", dependencies: ["NetCore", "Netlink", "NetNS", "Xtables",
+                                               .product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // The public library API.
@@ -57,6 +62,7 @@ let package = Package(
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "LegacyTests", dependencies: ["Legacy", "Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],

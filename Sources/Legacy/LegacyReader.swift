@@ -1,0 +1,73 @@
+import NetCore
+import NetNS
+import SystemPackage
+
+/// Reads a namespace's iptables-legacy tables through the x_tables getsockopt interface, without
+/// creating any.
+///
+/// Asking the kernel for a table's info creates that table when its module is loaded (and a new table
+/// registers hooks, which changes what the kernel does to packets). So the reader first reads
+/// `/proc/thread-self/net/ip_tables_names` (or `ip6_tables_names`) on the namespace thread and asks only
+/// for the tables listed there. No file (the `ip_tables` module is not loaded) means no tables.
+public enum LegacyReader {
+    /// The raw reply for one table: its info and its entries blob, before decoding.
+    public struct RawTable: Sendable, Hashable {
+        public var info: LegacyTableInfo
+        public var entries: [UInt8]
+    }
+
+    /// The tables of one family, in the order the kernel lists them (the order iptables-save prints).
+    public static func tables(in namespace: borrowing NamespaceHandle, family: IPFamily) throws -> [LegacyTable] {
+        try rawTables(in: namespace, family: family).map { raw throws(DecodeError) in
+            try LegacyTable.decode(info: raw.info, entries: raw.entries, family: family)
+        }
+    }
+
+    /// The table names the namespace lists for a family (empty when the module is not loaded).
+    public static func tableNames(in namespace: borrowing NamespaceHandle, family: IPFamily) throws -> [String] {
+        try NetNS.run(in: namespace) { try namesOnThisThread(family) }
+    }
+
+    /// Reads info and entries for every listed table on one namespace thread; decoding happens after.
+    public static func rawTables(in namespace: borrowing NamespaceHandle, family: IPFamily) throws -> [RawTable] {
+        try NetNS.run(in: namespace) { () throws -> [RawTable] in
+            let names = try namesOnThisThread(family)
+            guard !names.isEmpty else { return [] }
+            let socket = try LegacySocket(family: family)
+            return try names.map { name in try read(name, socket: socket) }
+        }
+    }
+
+    /// `/proc/thread-self/net/ip_tables_names`: one name per line. Must run on the namespace thread.
+    static func namesOnThisThread(_ family: IPFamily) throws(SyscallError) -> [String] {
+        let path = "/proc/thread-self/net/" + (family == .ipv4 ? "ip_tables_names" : "ip6_tables_names")
+        switch Result(catching: { () throws(SyscallError) -> [UInt8] in try ProcFile.read(path) }) {
+        case .success(let bytes): return parseNames(bytes)
+        case .failure(let error) where error.errno == .noSuchFileOrDirectory: return []
+        case .failure(let error): throw error
+        }
+    }
+
+    /// Splits the names file; ignores empty lines.
+    static func parseNames(_ bytes: [UInt8]) -> [String] {
+        bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }.filter { !$0.isEmpty }
+    }
+
+    /// Info then entries; retried when the table changed size in between (`EAGAIN`).
+    static func read(_ name: String, socket: borrowing LegacySocket) throws -> RawTable {
+        var lastError: SyscallError?
+        for _ in 0..<5 {
+            let info = try LegacyTableInfo.decode(try socket.info(table: name))
+            switch Result(catching: { () throws(SyscallError) -> [UInt8] in
+                try socket.entries(table: name, size: Int(info.size))
+            }) {
+            case .success(let entries):
+                return RawTable(info: info, entries: entries)
+            case .failure(let error):
+                guard error.errno == .resourceTemporarilyUnavailable else { throw error }
+                lastError = error
+            }
+        }
+        throw lastError ?? SyscallError(call: "getsockopt", target: name, errno: .resourceTemporarilyUnavailable)
+    }
+}
