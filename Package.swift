@@ -54,7 +54,7 @@ let package = Package(
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
-                          dependencies: ["NFScope",
+                          dependencies: ["NFScope", "Legacy",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

@@ -1,0 +1,72 @@
+import Legacy
+import NFScope
+
+/// `nfscope legacy save --json`: tables, chains and rules with their iptables text and counters.
+struct LegacySaveDocument: Encodable {
+    var schemaVersion = 1
+    var namespace: String
+    var family: IPFamily
+    var tables: [TableJSON]
+
+    init(namespace: String, family: IPFamily, tables: [LegacyTable]) {
+        self.namespace = namespace
+        self.family = family
+        self.tables = tables.map(TableJSON.init)
+    }
+
+    struct TableJSON: Encodable {
+        var name: String
+        var backend: String
+        var chains: [ChainJSON]
+
+        init(_ table: LegacyTable) {
+            name = table.name
+            backend = table.backend.rawValue
+            chains = LegacyRenderer.saveOrder(table.chains).map(ChainJSON.init)
+        }
+    }
+
+    struct ChainJSON: Encodable {
+        var name: String
+        var hook: String?
+        var policy: String?
+        var packets: UInt64?
+        var bytes: UInt64?
+        var rules: [RuleJSON]
+
+        init(_ chain: LegacyChain) {
+            name = chain.name
+            if case .builtin(let hook, let policy, let counters) = chain.kind {
+                self.hook = hook.chainName.lowercased()
+                self.policy = policy.description
+                packets = counters.packets
+                bytes = counters.bytes
+            }
+            rules = chain.rules.map(RuleJSON.init)
+        }
+    }
+
+    struct RuleJSON: Encodable {
+        var position: Int
+        var offset: Int
+        var text: String
+        var packets: UInt64
+        var bytes: UInt64
+        /// Extensions kept raw because the decoder does not know them or could not decode them.
+        var rawExtensions: [String]
+
+        init(_ rule: LegacyRule) {
+            position = rule.position
+            offset = rule.offset
+            text = rule.iptablesText
+            packets = rule.counters.packets
+            bytes = rule.counters.bytes
+            var raw = rule.matches.compactMap { match -> String? in
+                if case .raw(let ext) = match.match { return "\(ext.name) rev \(ext.revision)" }
+                return nil
+            }
+            if case .extension(let ext, .raw, _) = rule.target { raw.append("\(ext.name) rev \(ext.revision)") }
+            rawExtensions = raw
+        }
+    }
+}
