@@ -71,3 +71,14 @@ public enum LegacyReader {
         throw lastError ?? SyscallError(call: "getsockopt", target: name, errno: .resourceTemporarilyUnavailable)
     }
 }
+
+extension BackendReport {
+    /// Reads both backends of a namespace: legacy tables of both families (never creating one) and the
+    /// nf_tables chain census.
+    public static func read(in namespace: borrowing NamespaceHandle) throws -> BackendReport {
+        let legacy = try LegacyReader.tables(in: namespace, family: .ipv4)
+            + LegacyReader.tables(in: namespace, family: .ipv6)
+        let census = try NFTablesCensus.read(try namespace.connection(.netfilter))
+        return BackendReport(legacy: legacy, nftables: census)
+    }
+}

@@ -7,7 +7,7 @@ struct LegacyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "legacy",
         abstract: "Read the iptables-legacy (x_tables) tables of a namespace, without creating any.",
-        subcommands: [LegacySaveCommand.self]
+        subcommands: [LegacySaveCommand.self, LegacyBackendsCommand.self]
     )
 }
 
