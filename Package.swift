@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Xtables", "CNFTNL"],
                     swiftSettings: strict),
     ]
 )
