@@ -10,6 +10,21 @@ struct XtDecodeTests {
         #expect(try entry.render() == entry.expected)
     }
 
+    @Test("extensions only iptables-legacy keeps as xt", arguments: LegacyCorpus.cases)
+    func legacy(_ entry: XtCase) throws {
+        #expect(try entry.render() == entry.expected)
+    }
+
+    @Test("older revisions", arguments: OldRevisionCorpus.cases)
+    func oldRevisions(_ entry: XtCase) throws {
+        #expect(try entry.render() == entry.expected)
+    }
+
+    @Test("values iptables cannot print render as pinned", arguments: EdgeCorpus.cases)
+    func edges(_ entry: XtCase) throws {
+        #expect(try entry.render() == entry.expected)
+    }
+
     @Test("unknown names and revisions stay raw, with an explicit note")
     func unknownStaysRaw() throws {
         let match = XtExtension(name: "nosuchmatch", revision: 0, info: [1, 2, 3])
