@@ -17,6 +17,7 @@ extension XtTarget {
         case .ct(let info): info.isNotrackAlias ? "NOTRACK" : "CT"
         case .notrack: "NOTRACK"
         case .tproxy: "TPROXY"
+        case .set: "SET"
         case .tcpmss: "TCPMSS"
         case .dscp: "DSCP"
         case .classify: "CLASSIFY"
@@ -29,9 +30,16 @@ extension XtTarget {
     /// The arguments `iptables-save` (1.8.9) prints for this target, starting with `-j NAME`:
     /// `["-j", "DNAT", "--to-destination", "10.42.0.5:9090"]`. Join with spaces.
     ///
-    /// A ``raw(_:)`` target renders as `["-j", NAME, "/* nfscope: raw rev R, N bytes */"]`.
+    /// A ``raw(_:)`` target renders as `["-j", NAME, "/* nfscope: raw rev R, N bytes */"]`. A `SET` target
+    /// renders its sets as `<ipset#INDEX>`; use ``iptablesArguments(family:ipsetNames:)`` to print names.
     public func iptablesArguments(family: IPFamily) -> [String] {
+        iptablesArguments(family: family, ipsetNames: [:])
+    }
+
+    /// As ``iptablesArguments(family:)``, with the ipset names by index (see ``IPSetNameQuery``).
+    public func iptablesArguments(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         if case .raw(let ext) = self { return ext.rawArguments(flag: "-j") }
+        if case .set(let info) = self { return ["-j", name] + info.arguments(ipsetNames: ipsetNames) }
         return ["-j", name] + options
     }
 
@@ -55,7 +63,7 @@ extension XtTarget {
             // "%.4x:%.4x" of TC_H_MAJ >> 16 and TC_H_MIN.
             ["--set-class", "\(Self.hex4(UInt16(handle >> 16))):\(Self.hex4(UInt16(handle & 0xFFFF)))"]
         case .checksum(let operation): operation & 1 != 0 ? ["--checksum-fill"] : []
-        case .notrack, .trace, .raw: []
+        case .notrack, .trace, .set, .raw: []
         }
     }
 

@@ -32,6 +32,8 @@ public enum XtTarget: Hashable, Sendable {
     case notrack
     /// `-j TPROXY`.
     case tproxy(XtTProxy)
+    /// `-j SET` (ipset add/del/map).
+    case set(XtSetTarget)
     /// `-j TCPMSS --set-mss N` or `--clamp-mss-to-pmtu` (`struct xt_tcpmss_info { __u16 mss; }`; 0xffff clamps).
     case tcpmss(UInt16)
     /// `-j DSCP --set-dscp` (`struct xt_DSCP_info { __u8 dscp; }`).
@@ -66,6 +68,7 @@ extension XtTarget {
         case "NFQUEUE": decoded = try XtNFQueue.decode(blob, revision: revision).map(XtTarget.nfqueue)
         case "CT": decoded = try XtCT.decode(blob, revision: revision).map(XtTarget.ct)
         case "NOTRACK": decoded = first ? .notrack : nil
+        case "SET": decoded = try XtSetTarget.decode(blob, revision: revision).map(XtTarget.set)
         case "TPROXY": decoded = try XtTProxy.decode(blob, revision: revision, family: family).map(XtTarget.tproxy)
         case "TCPMSS" where first:
             try blob.require(2, "xt_tcpmss_info")

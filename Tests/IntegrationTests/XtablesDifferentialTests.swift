@@ -25,11 +25,12 @@ struct XtablesDifferentialTests {
         let tool = family == .ipv4 ? "iptables" : "ip6tables"
         try withLab { lab in
             let namespace = try lab.namespace("xt")
-            if file.lastPathComponent == "libxt_set.t" { try createSets(namespace, family: family) }
+            let usesSets = file.lastPathComponent.lowercased() == "libxt_set.t"
+            if usesSets { try createSets(namespace, family: family) }
             try namespace.loadIptables(XtablesCorpus.restoreScript(cases), ipv6: family == .ipv6)
             let saved = XtablesCorpus.saveLines(try namespace.exec(["\(tool)-nft-save"]))
             let rules = try readRules(namespace, family: family)
-            let setNames = file.lastPathComponent == "libxt_set.t" ? try ipsetNames(namespace) : [:]
+            let setNames = usesSets ? try ipsetNames(namespace) : [:]
             var position: [String: Int] = [:]
             for item in cases {
                 let key = "\(item.table)/\(item.chain)"
@@ -51,7 +52,7 @@ struct XtablesDifferentialTests {
             if isTarget {
                 let target = try XtTarget.decode(ext, family: family)
                 if case .raw = target { Issue.record("\(ext.name) rev \(ext.revision) stayed raw") }
-                arguments = target.iptablesArguments(family: family)
+                arguments = target.iptablesArguments(family: family, ipsetNames: setNames)
                 #expect(line.hasSuffix(" " + arguments.joined(separator: " ")), "target must end \(line)")
             } else {
                 let match = try XtMatch.decode(ext, family: family)
@@ -80,13 +81,18 @@ struct XtablesDifferentialTests {
         let inet = family == .ipv4 ? "inet" : "inet6"
         try namespace.exec(["ipset", "create", "nfs-a", "hash:ip", "family", inet, "counters"])
         try namespace.exec(["ipset", "create", "nfs-b", "hash:ip,port", "family", inet])
-        try namespace.exec(["ipset", "create", "nfs-n", "hash:net", "family", inet])
+        try namespace.exec(["ipset", "create", "nfs-n", "hash:net", "family", inet, "skbinfo"])
     }
 
-    /// Set names by index, in creation order (how ipset numbers sets in a fresh namespace).
+    /// Set names by index, asked of the kernel with IPSetNameQuery over getsockopt(SO_IP_SET) inside the
+    /// namespace, and checked against `ipset list -n` (a fresh namespace numbers sets in creation order).
     func ipsetNames(_ namespace: LabNamespace) throws -> [UInt16: String] {
-        let names = try namespace.exec(["ipset", "list", "-n"]).split(separator: "\n").map(String.init)
-        return Dictionary(uniqueKeysWithValues: names.enumerated().map { (UInt16($0.offset), $0.element) })
+        let listed = try namespace.exec(["ipset", "list", "-n"]).split(separator: "\n").map(String.init)
+        let handle = try NamespaceHandle(name: namespace.name)
+        let asked = try NetNS.run(in: handle) { try IPSetSockopt.names(count: listed.count + 1) }
+        #expect(asked.count == listed.count)
+        for (index, name) in listed.enumerated() { #expect(asked[UInt16(index)] == name) }
+        return asked
     }
 }
 

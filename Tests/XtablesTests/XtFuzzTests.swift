@@ -25,6 +25,7 @@ struct XtFuzzTests {
         ("NFQUEUE", 0, 8), ("NFQUEUE", 1, 8), ("NFQUEUE", 2, 8), ("NFQUEUE", 3, 8), ("CT", 0, 40), ("CT", 1, 72),
         ("CT", 2, 72), ("NOTRACK", 0, 0), ("TPROXY", 0, 16), ("TPROXY", 1, 32), ("TCPMSS", 0, 8), ("DSCP", 0, 8),
         ("CLASSIFY", 0, 8), ("CHECKSUM", 0, 8), ("TRACE", 0, 0),
+        ("SET", 0, 64), ("SET", 1, 8), ("SET", 2, 16), ("SET", 3, 24),
     ]
 
     /// Decodes and renders; returns whether it decoded (false: a DecodeError with the right path).

@@ -48,7 +48,7 @@ struct XtKernelBlobTests {
         let names = Set(records.flatMap { $0.extensions.map(\.ext.name) })
         for name in ["comment", "statistic", "addrtype", "conntrack", "multiport", "physdev", "set", "recent",
                      "connmark", "iprange", "owner", "pkttype", "policy", "REJECT", "DNAT", "SNAT", "MASQUERADE",
-                     "REDIRECT", "MARK", "CONNMARK", "LOG", "NFQUEUE", "CT", "TPROXY"] {
+                     "REDIRECT", "MARK", "CONNMARK", "LOG", "NFQUEUE", "CT", "TPROXY", "SET"] {
             #expect(names.contains(name), "no kernel blob for \(name)")
         }
     }
@@ -61,7 +61,7 @@ struct XtKernelBlobTests {
             if isTarget {
                 let target = try XtTarget.decode(ext, family: record.family)
                 if case .raw = target { Issue.record("\(ext.name) stayed raw") }
-                arguments = target.iptablesArguments(family: record.family)
+                arguments = target.iptablesArguments(family: record.family, ipsetNames: Self.setNames)
                 #expect(record.line.hasSuffix(" " + arguments.joined(separator: " ")))
             } else {
                 let match = try XtMatch.decode(ext, family: record.family)

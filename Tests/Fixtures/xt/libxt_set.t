@@ -1,4 +1,4 @@
-# needs the sets: ipset create nfs-a hash:ip; ipset create nfs-b hash:ip,port; ipset create nfs-n hash:net
+# needs the sets: ipset create nfs-a hash:ip counters; nfs-b hash:ip,port; nfs-n hash:net skbinfo
 :INPUT,FORWARD,OUTPUT
 -m set --match-set nfs-a src;=;OK
 -m set ! --match-set nfs-a dst;=;OK
