@@ -19,6 +19,45 @@ struct XtablesDifferentialTests {
     @Test("IPv6 corpus", arguments: try XtablesCorpus.files(for: .ipv6))
     func ipv6(_ file: URL) throws { try check(file, family: .ipv6) }
 
+    @Test("IPv4 corpus through iptables-legacy", arguments: try XtablesCorpus.files(for: .ipv4))
+    func ipv4Legacy(_ file: URL) throws { try checkLegacy(file, family: .ipv4) }
+
+    @Test("IPv6 corpus through ip6tables-legacy", arguments: try XtablesCorpus.files(for: .ipv6))
+    func ipv6Legacy(_ file: URL) throws { try checkLegacy(file, family: .ipv6) }
+
+    /// The same corpus through iptables-legacy: x_tables entries read with getsockopt, compared with
+    /// iptables-legacy-save (which prints this corpus exactly as iptables-nft-save does). Here mark, limit,
+    /// tcp, udp, NFLOG and TRACE stay xt blobs, which iptables-nft turns into native expressions.
+    func checkLegacy(_ file: URL, family: IPFamily) throws {
+        let cases = try XtablesCorpus.cases(in: file)
+        try #require(!cases.isEmpty)
+        let tool = family == .ipv4 ? "iptables" : "ip6tables"
+        try withLab { lab in
+            let namespace = try lab.namespace("xl")
+            let usesSets = file.lastPathComponent.lowercased() == "libxt_set.t"
+            if usesSets { try createSets(namespace, family: family) }
+            try namespace.loadIptables(XtablesCorpus.restoreScript(cases), ipv6: family == .ipv6, legacy: true)
+            let saved = XtablesCorpus.saveLines(try namespace.exec(["\(tool)-legacy-save"]))
+            let setNames = usesSets ? try ipsetNames(namespace) : [:]
+            let handle = try NamespaceHandle(name: namespace.name)
+            var position: [String: Int] = [:]
+            for table in Set(cases.map(\.table)).sorted() {
+                let rules = try NetNS.run(in: handle) { try XtablesLegacyReader.rules(table: table, family: family) }
+                for rule in rules {
+                    let key = "\(table)/\(rule.chain)"
+                    let index = position[key, default: 0]
+                    position[key] = index + 1
+                    let line = try #require(saved[key]?[safe: index], "no saved line for rule \(index) of \(key)")
+                    let item = try #require(cases.filter { $0.table == table && $0.chain == rule.chain }[safe: index])
+                    #expect(line == "-A \(item.chain) \(item.expected)", "corpus \(item.file) disagrees with legacy")
+                    try compare(CompatRule(table: table, chain: rule.chain, extensions: rule.extensions), line: line,
+                                family: family, setNames: setNames, file: file.lastPathComponent, record: "legacy")
+                }
+            }
+            #expect(position.values.reduce(0, +) == cases.count)
+        }
+    }
+
     func check(_ file: URL, family: IPFamily) throws {
         let cases = try XtablesCorpus.cases(in: file)
         try #require(!cases.isEmpty)
@@ -39,13 +78,13 @@ struct XtablesDifferentialTests {
                 let line = try #require(saved[key]?[safe: index], "no saved line for \(item.rule)")
                 #expect(line == "-A \(item.chain) \(item.expected)", "corpus \(item.file) disagrees with the tool")
                 let rule = try #require(rules[key]?[safe: index], "no kernel rule for \(item.rule)")
-                try compare(rule, line: line, family: family, setNames: setNames, file: item.file)
+                try compare(rule, line: line, family: family, setNames: setNames, file: item.file, record: "nft")
             }
         }
     }
 
     func compare(_ rule: CompatRule, line: String, family: IPFamily, setNames: [UInt16: String],
-                 file: String) throws {
+                 file: String, record source: String) throws {
         var fragments: [String] = []
         for (isTarget, ext) in rule.extensions {
             let arguments: [String]
@@ -62,7 +101,7 @@ struct XtablesDifferentialTests {
             fragments.append(arguments.joined(separator: " "))
         }
         #expect(containsInOrder(line, fragments), "\(fragments) not in \(line)")
-        KernelBlobRecorder.record(family: family, line: line, rule: rule)
+        KernelBlobRecorder.record(source: source, family: family, line: line, rule: rule)
     }
 
     func readRules(_ namespace: LabNamespace, family: IPFamily) throws -> [String: [CompatRule]] {
@@ -101,15 +140,15 @@ extension Array {
 }
 
 /// Writes the kernel's blobs to the file named by `XT_RECORD`, one rule a line:
-/// `family<TAB>saved line<TAB>m|t:name:revision:hex...`, for Tests/Fixtures/xt/kernel-blobs.txt.
+/// `nft|legacy<TAB>family<TAB>saved line<TAB>m|t:name:revision:hex...`, for Tests/Fixtures/xt/kernel-blobs.txt.
 enum KernelBlobRecorder {
-    static func record(family: IPFamily, line: String, rule: CompatRule) {
+    static func record(source: String, family: IPFamily, line: String, rule: CompatRule) {
         guard let path = ProcessInfo.processInfo.environment["XT_RECORD"], !rule.extensions.isEmpty else { return }
         let blobs = rule.extensions.map { item in
             let hex = item.ext.info.map { String(format: "%02x", $0) }.joined()
             return "\(item.isTarget ? "t" : "m"):\(item.ext.name):\(item.ext.revision):\(hex)"
         }
-        let text = ([family.rawValue, line] + blobs).joined(separator: "\t") + "\n"
+        let text = ([source, family.rawValue, line] + blobs).joined(separator: "\t") + "\n"
         guard let handle = FileHandle(forWritingAtPath: path) else {
             _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             return

@@ -5,14 +5,16 @@ import Xtables
 
 /// The blobs the kernel returned for the xt corpus (Tests/Fixtures/xt/kernel-blobs.txt, recorded by the root
 /// differential test): each decodes without staying raw, and the renderings appear in order in the line
-/// iptables-nft-save printed for the rule, a target at its end. Runs without root.
+/// iptables-save printed for the rule, a target at its end. Runs without root.
 @Suite("xt decoders on recorded kernel blobs")
 struct XtKernelBlobTests {
     struct Record: CustomStringConvertible, Sendable {
+        /// `nft` (compat expression over netlink) or `legacy` (x_tables entry over getsockopt).
+        var source: String
         var family: IPFamily
         var line: String
         var extensions: [(isTarget: Bool, ext: XtExtension)]
-        var description: String { line }
+        var description: String { "\(source) \(family): \(line)" }
     }
 
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -23,14 +25,14 @@ struct XtKernelBlobTests {
             .filter { !$0.hasPrefix("#") }
             .map { line in
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                let family = try #require(IPFamily(rawValue: fields[0]))
-                let extensions = try fields.dropFirst(2).map { field in
+                let family = try #require(IPFamily(rawValue: fields[1]))
+                let extensions = try fields.dropFirst(3).map { field in
                     let parts = field.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                     try #require(parts.count == 4)
                     let revision = try #require(UInt8(parts[2]))
                     return (parts[0] == "t", XtExtension(name: parts[1], revision: revision, info: try hex(parts[3])))
                 }
-                return Record(family: family, line: fields[1], extensions: extensions)
+                return Record(source: fields[0], family: family, line: fields[2], extensions: extensions)
             }
     }
 
@@ -44,11 +46,13 @@ struct XtKernelBlobTests {
     @Test("the fixture covers the corpus")
     func coverage() throws {
         let records = try Self.records()
-        #expect(records.count > 300)
+        #expect(records.filter { $0.source == "nft" }.count > 300)
+        #expect(records.filter { $0.source == "legacy" }.count > 300)
         let names = Set(records.flatMap { $0.extensions.map(\.ext.name) })
         for name in ["comment", "statistic", "addrtype", "conntrack", "multiport", "physdev", "set", "recent",
                      "connmark", "iprange", "owner", "pkttype", "policy", "REJECT", "DNAT", "SNAT", "MASQUERADE",
-                     "REDIRECT", "MARK", "CONNMARK", "LOG", "NFQUEUE", "CT", "TPROXY", "SET"] {
+                     "REDIRECT", "MARK", "CONNMARK", "LOG", "NFQUEUE", "CT", "TPROXY", "SET", "mark", "limit", "tcp", "udp",
+                     "NFLOG", "TRACE", "icmp", "icmp6"] {
             #expect(names.contains(name), "no kernel blob for \(name)")
         }
     }
