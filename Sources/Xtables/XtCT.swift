@@ -10,20 +10,29 @@ public struct XtCT: Hashable, Sendable {
     public struct Flags: OptionSet, Hashable, Sendable {
         public var rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
+        /// `XT_CT_NOTRACK`: no connection tracking.
         public static let notrack = Flags(rawValue: 1 << 0)
+        /// `XT_CT_NOTRACK_ALIAS`: written by `-j NOTRACK`.
         public static let notrackAlias = Flags(rawValue: 1 << 1)
+        /// `XT_CT_ZONE_DIR_ORIG`: the zone applies to the original direction.
         public static let zoneOriginal = Flags(rawValue: 1 << 2)
+        /// `XT_CT_ZONE_DIR_REPL`: the zone applies to the reply direction.
         public static let zoneReply = Flags(rawValue: 1 << 3)
+        /// `XT_CT_ZONE_MARK`: the zone is taken from the packet mark.
         public static let zoneMark = Flags(rawValue: 1 << 4)
     }
 
+    /// The structure revision (0, 1 or 2).
     public var revision: UInt8
+    /// The `XT_CT_*` flags.
     public var flags: Flags
+    /// The conntrack zone (`--zone`).
     public var zone: UInt16
     /// `1 << IPCT_*` bits.
     public var conntrackEvents: UInt32
     /// `1 << IPEXP_*` bits.
     public var expectationEvents: UInt32
+    /// The helper name (`--helper`), empty for none.
     public var helper: String
     /// The timeout policy name (revisions 1 and 2).
     public var timeout: String
@@ -66,9 +75,13 @@ public struct XtCT: Hashable, Sendable {
 /// The `TPROXY` target: revision 0 `struct xt_tproxy_target_info { __u32 mark_mask, mark_value; __be32 laddr;
 /// __be16 lport; }` (14 bytes, IPv4), revision 1 `_v1` with `union nf_inet_addr laddr` (26 bytes).
 public struct XtTProxy: Hashable, Sendable {
+    /// The mark to set (`--tproxy-mark value/mask`).
     public var markValue: UInt32
+    /// The bits of the mark to change.
     public var markMask: UInt32
+    /// The local address to redirect to (`--on-ip`); `0.0.0.0`/`::` means the incoming interface's.
     public var address: IPAddress
+    /// The local port to redirect to (`--on-port`).
     public var port: UInt16
 
     static func decode(_ blob: XtBlob, revision: UInt8, family: IPFamily) throws(DecodeError) -> XtTProxy? {

@@ -4,11 +4,16 @@ import NetCore
 /// (linux/netfilter_ipv4/ip_tables.h, linux/netfilter_ipv6/ip6_tables.h), 4 bytes:
 /// `__u8 type, code[2], invflags`.
 public struct XtICMP: Hashable, Sendable {
+    /// The ICMP type; 255 means any (IPv4).
     public var type: UInt8
+    /// The lowest code matched.
     public var codeMin: UInt8
+    /// The highest code matched.
     public var codeMax: UInt8
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(type: UInt8, codeMin: UInt8, codeMax: UInt8, inverted: Bool) {
         self.type = type
         self.codeMin = codeMin
@@ -36,15 +41,22 @@ public struct XtICMP: Hashable, Sendable {
 /// The `iprange` match revision 1: `struct xt_iprange_mtinfo` (linux/netfilter/xt_iprange.h), 65 bytes (72
 /// padded): `union nf_inet_addr src_min, src_max, dst_min, dst_max; __u8 flags`.
 public struct XtIPRange: Hashable, Sendable {
+    /// The source range (`--src-range`), if matched.
     public var source: ClosedRangeOfAddresses?
+    /// The destination range (`--dst-range`), if matched.
     public var destination: ClosedRangeOfAddresses?
+    /// `! --src-range` (`IPRANGE_SRC_INV`).
     public var invertSource: Bool
+    /// `! --dst-range` (`IPRANGE_DST_INV`).
     public var invertDestination: Bool
 
     /// An address range as stored (first and last, not checked for order).
     public struct ClosedRangeOfAddresses: Hashable, Sendable {
+        /// The first address of the range.
         public var first: IPAddress
+        /// The last address of the range.
         public var last: IPAddress
+        /// Creates a value from its fields.
         public init(first: IPAddress, last: IPAddress) {
             self.first = first
             self.last = last

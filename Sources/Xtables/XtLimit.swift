@@ -8,8 +8,10 @@ import NetCore
 public struct XtLimit: Hashable, Sendable {
     /// Average interval between packets, in units of 1/10000 s; 0 means unlimited.
     public var average: UInt32
+    /// The bucket size in packets (`--limit-burst`, default 5).
     public var burst: UInt32
 
+    /// Creates a value from its fields.
     public init(average: UInt32, burst: UInt32) {
         self.average = average
         self.burst = burst
@@ -46,9 +48,12 @@ public struct XtLimit: Hashable, Sendable {
 /// The `pkttype` match: `struct xt_pkttype_info { int pkttype; int invert; }` (linux/netfilter/xt_pkttype.h),
 /// 8 bytes. `pkttype` is a `PACKET_*` value from linux/if_packet.h.
 public struct XtPktType: Hashable, Sendable {
+    /// The `PACKET_*` type: host 0, broadcast 1, multicast 2, otherhost 3.
     public var packetType: Int32
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(packetType: Int32, inverted: Bool) {
         self.packetType = packetType
         self.inverted = inverted

@@ -7,8 +7,10 @@ public struct XtLog: Hashable, Sendable {
     public var level: UInt8
     /// `XT_LOG_*`: tcp sequence 1, tcp options 2, ip options 4, uid 8, mac decode 0x20.
     public var flags: UInt8
+    /// The log prefix, empty for none.
     public var prefix: String
 
+    /// Creates a value from its fields.
     public init(level: UInt8, flags: UInt8, prefix: String) {
         self.level = level
         self.flags = flags
@@ -33,11 +35,15 @@ public struct XtLog: Hashable, Sendable {
 /// The `NFLOG` target: `struct xt_nflog_info { __u32 len; __u16 group, threshold, flags, pad;
 /// char prefix[64]; }` (linux/netfilter/xt_NFLOG.h), 76 bytes.
 public struct XtNFLog: Hashable, Sendable {
+    /// The copy length in bytes (`--nflog-size`).
     public var length: UInt32
+    /// The nfnetlink_log group (`--nflog-group`).
     public var group: UInt16
+    /// Packets queued before sending to userspace (`--nflog-threshold`).
     public var threshold: UInt16
     /// `XT_NFLOG_F_COPY_LEN` 1: `length` is a snap length (`--nflog-size`).
     public var flags: UInt16
+    /// The log prefix, empty for none.
     public var prefix: String
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtNFLog {
@@ -63,10 +69,13 @@ public struct XtNFLog: Hashable, Sendable {
 /// The `NFQUEUE` target: revision 0 `{ __u16 queuenum; }`, 1 adds `queues_total`, 2 `bypass`, 3 `flags`
 /// (`NFQ_FLAG_BYPASS` 1, `NFQ_FLAG_CPU_FANOUT` 2), from linux/netfilter/xt_NFQUEUE.h.
 public struct XtNFQueue: Hashable, Sendable {
+    /// The structure revision (0 to 3).
     public var revision: UInt8
+    /// The first (or only) queue number.
     public var queue: UInt16
     /// Number of queues balanced over (1 for a single queue).
     public var queueCount: UInt16
+    /// `NFQ_FLAG_*` (revision 3) or the bypass field (revision 2).
     public var flags: UInt16
 
     static func decode(_ blob: XtBlob, revision: UInt8) throws(DecodeError) -> XtNFQueue? {

@@ -8,10 +8,14 @@ import NetCore
 /// (`struct xt_mark_info` / `xt_connmark_info`, LP64: 17 bytes, 24 padded); iptables prints it through the
 /// same 32-bit formatter, so the upper halves are dropped as iptables drops them.
 public struct XtMarkMatch: Hashable, Sendable {
+    /// The value compared after masking.
     public var mark: UInt32
+    /// The bits compared.
     public var mask: UInt32
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(mark: UInt32, mask: UInt32, inverted: Bool) {
         self.mark = mark
         self.mask = mask
@@ -47,14 +51,18 @@ public struct XtMarkMatch: Hashable, Sendable {
 public struct XtConnmarkTarget: Hashable, Sendable {
     /// `XT_CONNMARK_SET` 0, `XT_CONNMARK_SAVE` 1, `XT_CONNMARK_RESTORE` 2.
     public var mode: UInt8
+    /// The value for `--set-xmark` (`ctmark`).
     public var ctmark: UInt32
+    /// The conntrack mark bits changed or saved (`ctmask`).
     public var ctmask: UInt32
+    /// The packet mark bits saved or restored (`nfmask`).
     public var nfmask: UInt32
     /// `D_SHIFT_LEFT` 0 or `D_SHIFT_RIGHT` 1 (revision 2).
     public var shiftDirection: UInt8
     /// Bits to shift by (revision 2); 0 means no shift.
     public var shiftBits: UInt8
 
+    /// Creates a value from its fields.
     public init(mode: UInt8, ctmark: UInt32, ctmask: UInt32, nfmask: UInt32, shiftDirection: UInt8 = 0,
                 shiftBits: UInt8 = 0) {
         self.mode = mode

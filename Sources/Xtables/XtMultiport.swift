@@ -8,24 +8,37 @@ import NetCore
 public struct XtMultiport: Hashable, Sendable {
     /// Which side the ports apply to (`XT_MULTIPORT_*`).
     public enum Direction: Hashable, Sendable {
-        case source, destination, either
+        /// `XT_MULTIPORT_SOURCE`: `--sports`.
+        case source
+        /// `XT_MULTIPORT_DESTINATION`: `--dports`.
+        case destination
+        /// `XT_MULTIPORT_EITHER`: `--ports`.
+        case either
+        /// A value iptables does not know; it prints no option name.
         case unknown(UInt8)
     }
 
     /// One entry: a port, or a range when `last` is set (revision 1).
     public struct Entry: Hashable, Sendable {
+        /// The port, or the first of a range.
         public var first: UInt16
+        /// The last port of a range (revision 1).
         public var last: UInt16?
+        /// Creates a value from its fields.
         public init(first: UInt16, last: UInt16? = nil) {
             self.first = first
             self.last = last
         }
     }
 
+    /// Which ports are compared.
     public var direction: Direction
+    /// The ports and ranges, at most 15 slots.
     public var entries: [Entry]
+    /// Negated with `!` (revision 1).
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(direction: Direction, entries: [Entry], inverted: Bool) {
         self.direction = direction
         self.entries = entries

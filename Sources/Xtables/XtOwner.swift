@@ -10,17 +10,27 @@ public struct XtOwner: Hashable, Sendable {
     public struct Criteria: OptionSet, Hashable, Sendable {
         public var rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// `XT_OWNER_UID`: `--uid-owner`.
         public static let uid = Criteria(rawValue: 1 << 0)
+        /// `XT_OWNER_GID`: `--gid-owner`.
         public static let gid = Criteria(rawValue: 1 << 1)
+        /// `XT_OWNER_SOCKET`: `--socket-exists`.
         public static let socketExists = Criteria(rawValue: 1 << 2)
+        /// `XT_OWNER_SUPPL_GROUPS`: `--suppl-groups`.
         public static let supplementaryGroups = Criteria(rawValue: 1 << 3)
     }
 
+    /// The first uid matched.
     public var uidMin: UInt32
+    /// The last uid matched.
     public var uidMax: UInt32
+    /// The first gid matched.
     public var gidMin: UInt32
+    /// The last gid matched.
     public var gidMax: UInt32
+    /// The criteria present.
     public var match: Criteria
+    /// The criteria negated with `!`.
     public var invert: Criteria
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtOwner {

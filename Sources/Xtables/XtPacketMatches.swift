@@ -3,10 +3,14 @@ import NetCore
 /// A `min:max` match on a packet field with an inversion flag: `tcpmss` (`struct xt_tcpmss_match_info`) and
 /// `length` (`struct xt_length_info`), both `{ __u16 min, max; __u8 invert; }`, 5 bytes (8 padded).
 public struct XtValueRange: Hashable, Sendable {
+    /// The lowest value matched.
     public var min: UInt16
+    /// The highest value matched.
     public var max: UInt16
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(min: UInt16, max: UInt16, inverted: Bool) {
         self.min = min
         self.max = max
@@ -27,9 +31,12 @@ public struct XtValueRange: Hashable, Sendable {
 /// The `ttl` (IPv4, `struct ipt_ttl_info`) and `hl` (IPv6, `struct ip6t_hl_info`) matches:
 /// `{ __u8 mode, value; }`, mode 0 eq, 1 ne, 2 lt, 3 gt.
 public struct XtHopLimit: Hashable, Sendable {
+    /// The comparison: 0 eq, 1 ne, 2 lt, 3 gt.
     public var mode: UInt8
+    /// The TTL or hop limit compared.
     public var value: UInt8
 
+    /// Creates a value from its fields.
     public init(mode: UInt8, value: UInt8) {
         self.mode = mode
         self.value = value
@@ -55,9 +62,12 @@ public struct XtHopLimit: Hashable, Sendable {
 
 /// The `dscp` match: `struct xt_dscp_info { __u8 dscp, invert; }`.
 public struct XtDSCP: Hashable, Sendable {
+    /// The DSCP value (6 bits).
     public var dscp: UInt8
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(dscp: UInt8, inverted: Bool) {
         self.dscp = dscp
         self.inverted = inverted
@@ -76,8 +86,10 @@ public struct XtDSCP: Hashable, Sendable {
 public struct XtMAC: Hashable, Sendable {
     /// Six bytes.
     public var source: [UInt8]
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(source: [UInt8], inverted: Bool) {
         self.source = source
         self.inverted = inverted
@@ -96,9 +108,12 @@ public struct XtMAC: Hashable, Sendable {
 
 /// The `quota` match: `struct xt_quota_info { __u32 flags, pad; __aligned_u64 quota; ... }`, 16 bytes used.
 public struct XtQuota: Hashable, Sendable {
+    /// The remaining byte quota.
     public var quota: UInt64
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(quota: UInt64, inverted: Bool) {
         self.quota = quota
         self.inverted = inverted

@@ -10,19 +10,28 @@ public struct XtPhysdev: Hashable, Sendable {
     public struct Options: OptionSet, Hashable, Sendable {
         public var rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// `XT_PHYSDEV_OP_IN`: `--physdev-in`.
         public static let inInterface = Options(rawValue: 0x01)
+        /// The output bridge port name (`--physdev-out`).
         public static let outInterface = Options(rawValue: 0x02)
+        /// `XT_PHYSDEV_OP_BRIDGED`: `--physdev-is-bridged`.
         public static let isBridged = Options(rawValue: 0x04)
+        /// `XT_PHYSDEV_OP_ISIN`: `--physdev-is-in`.
         public static let isIn = Options(rawValue: 0x08)
+        /// `XT_PHYSDEV_OP_ISOUT`: `--physdev-is-out`.
         public static let isOut = Options(rawValue: 0x10)
     }
 
     /// The bridge port names as iptables wrote them (a trailing `+` is a prefix wildcard).
     public var inInterface: String
+    /// The output bridge port name (`--physdev-out`).
     public var outInterface: String
+    /// `bitmask`: the options present.
     public var present: Options
+    /// `invert`: the options negated with `!`.
     public var inverted: Options
 
+    /// Creates a value from its fields.
     public init(inInterface: String, outInterface: String, present: Options, inverted: Options) {
         self.inInterface = inInterface
         self.outInterface = outInterface

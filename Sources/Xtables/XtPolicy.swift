@@ -15,30 +15,45 @@ public struct XtPolicy: Hashable, Sendable {
         public struct Criteria: OptionSet, Hashable, Sendable {
             public var rawValue: UInt8
             public init(rawValue: UInt8) { self.rawValue = rawValue }
+            /// The tunnel source address (`--tunnel-src`).
             public static let sourceAddress = Criteria(rawValue: 1 << 0)
+            /// The tunnel destination address (`--tunnel-dst`).
             public static let destinationAddress = Criteria(rawValue: 1 << 1)
+            /// The IPsec protocol number (`--proto`: esp 50, ah 51, ipcomp 108).
             public static let proto = Criteria(rawValue: 1 << 2)
+            /// `--mode`.
             public static let mode = Criteria(rawValue: 1 << 3)
+            /// `--spi`.
             public static let spi = Criteria(rawValue: 1 << 4)
+            /// The policy request id (`--reqid`).
             public static let reqid = Criteria(rawValue: 1 << 5)
         }
 
+        /// The tunnel source address (`--tunnel-src`).
         public var sourceAddress: IPAddress
+        /// The mask of the tunnel source.
         public var sourceMask: IPAddress
+        /// The tunnel destination address (`--tunnel-dst`).
         public var destinationAddress: IPAddress
+        /// The mask of the tunnel destination.
         public var destinationMask: IPAddress
         /// The SPI as iptables stored it (it prints the stored number).
         public var spi: UInt32
+        /// The policy request id (`--reqid`).
         public var reqid: UInt32
+        /// The IPsec protocol number (`--proto`: esp 50, ah 51, ipcomp 108).
         public var proto: UInt8
         /// `XT_POLICY_MODE_TRANSPORT` 0 or `XT_POLICY_MODE_TUNNEL` 1.
         public var mode: UInt8
+        /// The criteria present.
         public var match: Criteria
+        /// The criteria negated with `!`.
         public var invert: Criteria
     }
 
     /// `XT_POLICY_MATCH_*`: in 1, out 2, none 4, strict 8.
     public var flags: UInt16
+    /// The policy elements, at most 4, separated by `--next`.
     public var elements: [Element]
 
     static func decode(_ blob: XtBlob, family: IPFamily) throws(DecodeError) -> XtPolicy {

@@ -8,17 +8,27 @@ public struct XtTCP: Hashable, Sendable {
     public struct Inversions: OptionSet, Hashable, Sendable {
         public var rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// `XT_TCP_INV_SRCPT`.
         public static let sourcePort = Inversions(rawValue: 0x01)
+        /// `XT_TCP_INV_DSTPT`.
         public static let destinationPort = Inversions(rawValue: 0x02)
+        /// `XT_TCP_INV_FLAGS`.
         public static let flags = Inversions(rawValue: 0x04)
+        /// `XT_TCP_INV_OPTION`.
         public static let option = Inversions(rawValue: 0x08)
     }
 
+    /// The source port range; 0:65535 means any.
     public var sourcePorts: XtPortRange
+    /// The destination port range; 0:65535 means any.
     public var destinationPorts: XtPortRange
+    /// `XT_TCP_INV_OPTION`.
     public var option: UInt8
+    /// The TCP flags examined (`--tcp-flags MASK`).
     public var flagMask: UInt8
+    /// The flags that must be set among them (`--tcp-flags ... COMP`).
     public var flagCompare: UInt8
+    /// The criteria negated with `!`.
     public var inversions: Inversions
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtTCP {
@@ -58,9 +68,13 @@ public struct XtTCP: Hashable, Sendable {
 /// The `udp` match: `struct xt_udp` (linux/netfilter/xt_tcpudp.h), 10 bytes: `__u16 spts[2], dpts[2];
 /// __u8 invflags`.
 public struct XtUDP: Hashable, Sendable {
+    /// The source port range; 0:65535 means any.
     public var sourcePorts: XtPortRange
+    /// The destination port range; 0:65535 means any.
     public var destinationPorts: XtPortRange
+    /// `! --sport` (`XT_UDP_INV_SRCPT`).
     public var invertSource: Bool
+    /// `! --dport` (`XT_UDP_INV_DSTPT`).
     public var invertDestination: Bool
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtUDP {
@@ -80,8 +94,11 @@ public struct XtUDP: Hashable, Sendable {
 /// A port range as tcp/udp keep it (`__u16 pts[2]`, host order). A reversed pair never matches in the
 /// kernel but is accepted, so it is kept as is rather than as a `ClosedRange`.
 public struct XtPortRange: Hashable, Sendable {
+    /// The first port.
     public var low: UInt16
+    /// The last port.
     public var high: UInt16
+    /// Creates a range.
     public init(low: UInt16, high: UInt16) {
         self.low = low
         self.high = high

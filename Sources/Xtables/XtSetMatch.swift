@@ -13,24 +13,33 @@ import NetCore
 /// conditions, and `__u32 flags`; the counter struct puts `op` before the value in 3 and after it in 4).
 public struct XtSetMatch: Hashable, Sendable {
     /// One element direction of the set's dimensions.
-    public enum Direction: String, Hashable, Sendable { case src, dst }
+    public enum Direction: String, Hashable, Sendable {
+        /// The packet's source address or port.
+        case src
+        /// The packet's destination address or port.
+        case dst
+    }
 
     /// A counter condition (`--packets-gt 10`), revisions 3 and 4.
     public struct Counter: Hashable, Sendable {
         /// `IPSET_COUNTER_*`: 0 none, 1 eq, 2 ne, 3 lt, 4 gt.
         public var operation: UInt8
+        /// The value compared.
         public var value: UInt64
+        /// Creates a value from its fields.
         public init(operation: UInt8, value: UInt64) {
             self.operation = operation
             self.value = value
         }
     }
 
+    /// The structure revision (0 to 4).
     public var revision: UInt8
     /// The set index (`ip_set_id_t`).
     public var index: UInt16
     /// One direction per dimension (`src,dst`).
     public var directions: [Direction]
+    /// Negated with `!` (`IPSET_INV_MATCH`).
     public var inverted: Bool
     /// `--return-nomatch` (revision 2 keeps it in the set flags, 3 and 4 in `flags`).
     public var returnNoMatch: Bool
@@ -38,7 +47,9 @@ public struct XtSetMatch: Hashable, Sendable {
     public var skipCounterUpdate: Bool
     /// `! --update-subcounters` (`IPSET_FLAG_SKIP_SUBCOUNTER_UPDATE`), revisions 3 and 4.
     public var skipSubcounterUpdate: Bool
+    /// The packet counter condition (revisions 3 and 4).
     public var packets: Counter?
+    /// The byte counter condition (revisions 3 and 4).
     public var bytes: Counter?
 }
 

@@ -8,16 +8,22 @@ import NetCore
 public struct XtSetTarget: Hashable, Sendable {
     /// A set and the directions of its dimensions.
     public struct Reference: Hashable, Sendable {
+        /// The set index (`ip_set_id_t`).
         public var index: UInt16
+        /// One direction per dimension.
         public var directions: [XtSetMatch.Direction]
+        /// Creates a reference.
         public init(index: UInt16, directions: [XtSetMatch.Direction]) {
             self.index = index
             self.directions = directions
         }
     }
 
+    /// The set to add to (`--add-set`).
     public var add: Reference?
+    /// The set to delete from (`--del-set`).
     public var delete: Reference?
+    /// The set to map skb fields from (`--map-set`, revision 3).
     public var map: Reference?
     /// `IPSET_FLAG_*` (revisions 2 and 3): exist 1, map mark 0x100, map prio 0x200, map queue 0x400.
     public var flags: UInt32

@@ -2,9 +2,12 @@ import NetCore
 
 /// The `helper` match: `struct xt_helper_info { int invert; char name[30]; }`, 34 bytes (36 padded).
 public struct XtHelper: Hashable, Sendable {
+    /// The helper name.
     public var name: String
+    /// Negated with `!`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(name: String, inverted: Bool) {
         self.name = name
         self.inverted = inverted
@@ -22,9 +25,12 @@ public struct XtHelper: Hashable, Sendable {
 /// The `socket` match: revision 0 has no info; revisions 1-3 `{ __u8 flags; }` (`XT_SOCKET_TRANSPARENT` 1,
 /// `XT_SOCKET_NOWILDCARD` 2, `XT_SOCKET_RESTORESKMARK` 4); each revision prints only the options it knows.
 public struct XtSocket: Hashable, Sendable {
+    /// The structure revision (0 to 3).
     public var revision: UInt8
+    /// The `XT_SOCKET_*` / `XT_RPFILTER_*` flags.
     public var flags: UInt8
 
+    /// Creates a value from its fields.
     public init(revision: UInt8, flags: UInt8) {
         self.revision = revision
         self.flags = flags
@@ -51,9 +57,13 @@ public struct XtSocket: Hashable, Sendable {
 public struct XtDevGroup: Hashable, Sendable {
     /// `XT_DEVGROUP_*`: match src 1, invert src 2, match dst 4, invert dst 8.
     public var flags: UInt32
+    /// The input device group (`--src-group`).
     public var sourceGroup: UInt32
+    /// The bits of it compared.
     public var sourceMask: UInt32
+    /// The output device group (`--dst-group`).
     public var destinationGroup: UInt32
+    /// The bits of it compared.
     public var destinationMask: UInt32
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtDevGroup {
@@ -81,9 +91,13 @@ public struct XtDevGroup: Hashable, Sendable {
 /// invert_path, invert_classid; char path[4096]; __u32 classid; }`; revision 2 the same with `path[512]` and
 /// `classid` sharing a union at offset 4 (linux/netfilter/xt_cgroup.h).
 public struct XtCgroup: Hashable, Sendable {
+    /// The cgroup v2 path (`--path`), if matched.
     public var path: String?
+    /// The net_cls class id (`--cgroup`), if matched.
     public var classID: UInt32?
+    /// `! --path`.
     public var invertPath: Bool
+    /// `! --cgroup`.
     public var invertClassID: Bool
 
     static func decode(_ blob: XtBlob, revision: UInt8) throws(DecodeError) -> XtCgroup? {
@@ -115,8 +129,10 @@ public struct XtCgroup: Hashable, Sendable {
 /// The `rpfilter` match: `struct xt_rpfilter_info { __u8 flags; }` (`XT_RPFILTER_LOOSE` 1, `VALID_MARK` 2,
 /// `ACCEPT_LOCAL` 4, `INVERT` 8). Calico uses it for reverse-path checks.
 public struct XtRPFilter: Hashable, Sendable {
+    /// The `XT_SOCKET_*` / `XT_RPFILTER_*` flags.
     public var flags: UInt8
 
+    /// Creates a value from its fields.
     public init(flags: UInt8) { self.flags = flags }
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtRPFilter {

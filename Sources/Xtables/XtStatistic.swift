@@ -21,6 +21,7 @@ public struct XtStatistic: Hashable, Sendable {
     /// `XT_STATISTIC_INVERT`: `!` before `--probability` / `--every`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(mode: Mode, inverted: Bool) {
         self.mode = mode
         self.inverted = inverted
