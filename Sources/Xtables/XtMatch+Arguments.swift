@@ -36,6 +36,7 @@ extension XtMatch {
         case .devgroup: "devgroup"
         case .cgroup: "cgroup"
         case .rpfilter: "rpfilter"
+        case .hashlimit: "hashlimit"
         case .raw(let ext): ext.name
         }
     }
@@ -54,10 +55,10 @@ extension XtMatch {
     /// (`IP_SET_OP_GET_BYINDEX`) because the blob holds only the index.
     public func iptablesArguments(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         if case .raw(let ext) = self { return ext.rawArguments(flag: "-m") }
-        return ["-m", name] + options(ipsetNames: ipsetNames)
+        return ["-m", name] + options(family: family, ipsetNames: ipsetNames)
     }
 
-    private func options(ipsetNames: [UInt16: String]) -> [String] {
+    private func options(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         switch self {
         case .comment(let text): ["--comment", XtFormat.quoted(text)]
         case .statistic(let info): info.arguments
@@ -90,6 +91,7 @@ extension XtMatch {
         case .devgroup(let info): info.arguments
         case .cgroup(let info): info.arguments
         case .rpfilter(let info): info.arguments
+        case .hashlimit(let info): info.arguments(family: family)
         case .raw: []
         }
     }

@@ -70,6 +70,8 @@ public enum XtMatch: Hashable, Sendable {
     case cgroup(XtCgroup)
     /// `-m rpfilter`.
     case rpfilter(XtRPFilter)
+    /// `-m hashlimit`.
+    case hashlimit(XtHashLimit)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
@@ -131,6 +133,7 @@ extension XtMatch {
         case "devgroup": return first ? .devgroup(try XtDevGroup.decode(blob)) : nil
         case "cgroup": return try XtCgroup.decode(blob, revision: ext.revision).map(XtMatch.cgroup)
         case "rpfilter": return first ? .rpfilter(try XtRPFilter.decode(blob)) : nil
+        case "hashlimit": return try XtHashLimit.decode(blob, revision: ext.revision).map(XtMatch.hashlimit)
         default: return nil
         }
     }

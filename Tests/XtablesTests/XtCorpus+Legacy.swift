@@ -82,6 +82,14 @@ enum OldRevisionCorpus {
                "-j TPROXY --on-port 15001 --on-ip 127.0.0.1 --tproxy-mark 0x1/0x1"),
         XtCase(.ipv4, "socket", 1, InfoBlob(size: 8).u8(0, 3), "-m socket --transparent"),
         XtCase(.ipv4, "socket", 0, InfoBlob(size: 0), "-m socket"),
+        XtCase(.ipv4, "hashlimit", 1,
+               InfoBlob(size: 56).string(0, "old").u32(16, 4).u32(20, 2000).u32(24, 5).u32(36, 1000).u32(40, 1000)
+                   .u8(44, 32).u8(45, 32),
+               "-m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 5 --hashlimit-mode srcip --hashlimit-name old"),
+        XtCase(.ipv6, "hashlimit", 2,
+               InfoBlob(size: 304).string(0, "two").u64(256, 200_000).u64(264, 5).u32(272, 0x10).u32(284, 1000)
+                   .u32(288, 1000).u8(292, 128).u8(293, 64),
+               "-m hashlimit --hashlimit-above 5/sec --hashlimit-burst 5 --hashlimit-name two --hashlimit-dstmask 64"),
         XtCase(.ipv4, "cgroup", 0, InfoBlob(size: 8).u32(0, 5).u32(4, 1), "-m cgroup ! --cgroup 5"),
         XtCase(.ipv4, "cgroup", 1, InfoBlob(size: 4112).u8(0, 1).string(4, "/kubepods/burstable"),
                #"-m cgroup --path "/kubepods/burstable""#),

@@ -17,6 +17,7 @@ struct XtFuzzTests {
         ("length", 0, 8), ("dscp", 0, 8), ("ttl", 0, 8), ("hl", 0, 8), ("mac", 0, 16), ("quota", 0, 24),
         ("helper", 0, 40), ("socket", 0, 0), ("socket", 1, 8), ("socket", 2, 8), ("socket", 3, 8),
         ("devgroup", 0, 24), ("cgroup", 0, 8), ("cgroup", 1, 4112), ("cgroup", 2, 528), ("rpfilter", 0, 8),
+        ("hashlimit", 1, 56), ("hashlimit", 2, 304), ("hashlimit", 3, 312),
     ]
     static let targets: [(String, UInt8, Int)] = [
         ("REJECT", 0, 8), ("DNAT", 0, 24), ("DNAT", 1, 40), ("DNAT", 2, 48), ("SNAT", 0, 24), ("SNAT", 1, 40),
