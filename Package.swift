@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "LegacyTests", dependencies: ["Legacy", "Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Legacy"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Xtables", "CNFTNL", "Legacy"],
                     swiftSettings: strict),
     ]
 )

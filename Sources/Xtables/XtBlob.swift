@@ -26,8 +26,9 @@ struct XtBlob {
         DecodeError(path: path, offset: offset, reason: reason)
     }
 
-    /// Checks that the struct is at least `size` bytes (the kernel's struct size without trailing padding).
-    /// Longer blobs are accepted: `XT_ALIGN` padding and the kernel-private tail (`master`, `hinfo`) follow.
+    /// Checks that the blob holds at least `size` bytes: the end of the last field iptables reads (its
+    /// `userspacesize`, or the struct size without trailing padding). Longer blobs are accepted: `XT_ALIGN`
+    /// padding and kernel-private tails (`master`, `ct`, `priv` pointers) follow.
     func require(_ size: Int, _ structName: String) throws(DecodeError) {
         guard bytes.count >= size else {
             throw error(bytes.count, "\(structName) needs \(size) bytes, got \(bytes.count)")

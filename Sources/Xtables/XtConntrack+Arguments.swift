@@ -63,6 +63,7 @@ public struct XtState: Hashable, Sendable {
     /// `XT_STATE_*` bits: INVALID 1, ESTABLISHED 2, RELATED 4, NEW 8, UNTRACKED 64.
     public var stateMask: UInt32
 
+    /// Creates a state match from its mask.
     public init(stateMask: UInt32) { self.stateMask = stateMask }
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtState {

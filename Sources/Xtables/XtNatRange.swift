@@ -16,25 +16,36 @@ public struct XtNatRange: Hashable, Sendable {
     public struct Flags: OptionSet, Hashable, Sendable {
         public var rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
+        /// `NF_NAT_RANGE_MAP_IPS`: the addresses are set.
         public static let mapIPs = Flags(rawValue: 1 << 0)
+        /// `NF_NAT_RANGE_PROTO_SPECIFIED`: the ports are set.
         public static let protoSpecified = Flags(rawValue: 1 << 1)
+        /// `NF_NAT_RANGE_PROTO_RANDOM`: `--random`.
         public static let random = Flags(rawValue: 1 << 2)
+        /// `NF_NAT_RANGE_PERSISTENT`: `--persistent`.
         public static let persistent = Flags(rawValue: 1 << 3)
+        /// `NF_NAT_RANGE_PROTO_RANDOM_FULLY`: `--random-fully`.
         public static let randomFully = Flags(rawValue: 1 << 4)
+        /// `NF_NAT_RANGE_PROTO_OFFSET`: a shifted port map (`/base`).
         public static let protoOffset = Flags(rawValue: 1 << 5)
+        /// `NF_NAT_RANGE_NETMAP`: a 1:1 prefix mapping (NETMAP).
         public static let netmap = Flags(rawValue: 1 << 6)
     }
 
+    /// The `NF_NAT_RANGE_*` flags.
     public var flags: Flags
     /// The first address of the range (meaningful with `.mapIPs`); its family is the layout's family.
     public var minAddress: IPAddress
+    /// The last address of the range.
     public var maxAddress: IPAddress
     /// Ports in host order (meaningful with `.protoSpecified`).
     public var minPort: UInt16
+    /// The last port of the range.
     public var maxPort: UInt16
     /// The base port of a shifted port map (`.protoOffset`, revision 2); 0 otherwise.
     public var basePort: UInt16
 
+    /// Creates a value from its fields.
     public init(flags: Flags, minAddress: IPAddress, maxAddress: IPAddress, minPort: UInt16, maxPort: UInt16,
                 basePort: UInt16 = 0) {
         self.flags = flags
