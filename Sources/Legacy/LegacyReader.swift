@@ -1,6 +1,7 @@
 import NetCore
 import NetNS
 import SystemPackage
+import Xtables
 
 /// Reads a namespace's iptables-legacy tables through the x_tables getsockopt interface, without
 /// creating any.
@@ -16,10 +17,20 @@ public enum LegacyReader {
         public var entries: [UInt8]
     }
 
-    /// The tables of one family, in the order the kernel lists them (the order iptables-save prints).
+    /// The tables of one family, in the order the kernel lists them (the order iptables-save prints), with
+    /// the names of the ipsets their rules refer to.
     public static func tables(in namespace: borrowing NamespaceHandle, family: IPFamily) throws -> [LegacyTable] {
-        try rawTables(in: namespace, family: family).map { raw throws(DecodeError) in
-            try LegacyTable.decode(info: raw.info, entries: raw.entries, family: family)
+        try NetNS.run(in: namespace) { () throws -> [LegacyTable] in
+            let raw = try rawTablesOnThisThread(family)
+            var tables = try raw.map { raw throws(DecodeError) in
+                try LegacyTable.decode(info: raw.info, entries: raw.entries, family: family)
+            }
+            let indices = tables.flatMap(\.ipsetIndices)
+            if !indices.isEmpty {
+                let names = try ipsetNamesOnThisThread(indices)
+                for position in tables.indices { tables[position].ipsetNames = names }
+            }
+            return tables
         }
     }
 
@@ -30,12 +41,30 @@ public enum LegacyReader {
 
     /// Reads info and entries for every listed table on one namespace thread; decoding happens after.
     public static func rawTables(in namespace: borrowing NamespaceHandle, family: IPFamily) throws -> [RawTable] {
-        try NetNS.run(in: namespace) { () throws -> [RawTable] in
-            let names = try namesOnThisThread(family)
-            guard !names.isEmpty else { return [] }
-            let socket = try LegacySocket(family: family)
-            return try names.map { name in try read(name, socket: socket) }
+        try NetNS.run(in: namespace) { try rawTablesOnThisThread(family) }
+    }
+
+    static func rawTablesOnThisThread(_ family: IPFamily) throws -> [RawTable] {
+        let names = try namesOnThisThread(family)
+        guard !names.isEmpty else { return [] }
+        let socket = try LegacySocket(family: family)
+        return try names.map { name in try read(name, socket: socket) }
+    }
+
+    /// Asks the kernel for ipset names by index, as iptables-save does (`IPSetNameQuery` over
+    /// `SO_IP_SET` on an `AF_INET` socket, for both families). Unknown indices stay unnamed.
+    static func ipsetNamesOnThisThread(_ indices: [UInt16]) throws -> [UInt16: String] {
+        let socket = try LegacySocket(family: .ipv4)
+        var version = IPSetNameQuery.versionRequest()
+        try socket.ipsetQuery(&version, what: "ipset protocol version")
+        let protocolVersion = try IPSetNameQuery.version(fromReply: version)
+        var names: [UInt16: String] = [:]
+        for index in indices {
+            var request = IPSetNameQuery.nameRequest(index: index, version: protocolVersion)
+            try socket.ipsetQuery(&request, what: "ipset #\(index)")
+            if let name = try IPSetNameQuery.name(fromReply: request) { names[index] = name }
         }
+        return names
     }
 
     /// `/proc/thread-self/net/ip_tables_names`: one name per line. Must run on the namespace thread.

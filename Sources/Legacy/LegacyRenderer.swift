@@ -28,7 +28,7 @@ public enum LegacyRenderer {
             for chain in chains {
                 for rule in chain.rules {
                     let prefix = counters ? "[\(rule.counters.packets):\(rule.counters.bytes)] " : ""
-                    output(prefix + rule.iptablesText + "\n")
+                    output(prefix + rule.iptablesText(ipsetNames: table.ipsetNames) + "\n")
                 }
             }
             output("COMMIT\n")

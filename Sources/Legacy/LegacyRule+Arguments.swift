@@ -4,15 +4,22 @@ import Xtables
 extension LegacyRule {
     /// The arguments `iptables-legacy-save` (1.8.9) prints after `-A CHAIN`, in its order: `-s`, `-d`,
     /// `-i`, `-o`, `-p`, `-f`, the matches in entry order, then `-j`/`-g` and the target's options.
-    public var iptablesArguments: [String] {
+    ///
+    /// - Parameter ipsetNames: set names by index (``LegacyTable/ipsetNames``); sets not named there
+    ///   print as `<ipset#INDEX>`.
+    public func iptablesArguments(ipsetNames: [UInt16: String] = [:]) -> [String] {
         var arguments = header.iptablesArguments
-        for match in matches { arguments += match.match.iptablesArguments(family: header.family) }
-        arguments += target.iptablesArguments(family: header.family, goto: header.isGoto)
+        for match in matches {
+            arguments += match.match.iptablesArguments(family: header.family, ipsetNames: ipsetNames)
+        }
+        arguments += target.iptablesArguments(family: header.family, goto: header.isGoto, ipsetNames: ipsetNames)
         return arguments
     }
 
     /// `-A CHAIN ...`, as one line of iptables-save (without the newline).
-    public var iptablesText: String { (["-A", chain] + iptablesArguments).joined(separator: " ") }
+    public func iptablesText(ipsetNames: [UInt16: String] = [:]) -> String {
+        (["-A", chain] + iptablesArguments(ipsetNames: ipsetNames)).joined(separator: " ")
+    }
 }
 
 extension LegacyIPHeader {
@@ -33,12 +40,13 @@ extension LegacyIPHeader {
 
 extension LegacyTarget {
     /// `-j ACCEPT`, `-j CHAIN` / `-g CHAIN`, nothing for a fall-through, or the extension's arguments.
-    public func iptablesArguments(family: IPFamily, goto: Bool = false) -> [String] {
+    public func iptablesArguments(family: IPFamily, goto: Bool = false,
+                                  ipsetNames: [UInt16: String] = [:]) -> [String] {
         switch self {
         case .verdict(let verdict): return [goto ? "-g" : "-j", verdict.description]
         case .jump(let chain, let isGoto): return [isGoto ? "-g" : "-j", chain]
         case .continueToNext: return []
-        case .extension(_, let target, _): return target.iptablesArguments(family: family)
+        case .extension(_, let target, _): return target.iptablesArguments(family: family, ipsetNames: ipsetNames)
         }
     }
 }

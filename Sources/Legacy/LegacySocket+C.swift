@@ -70,6 +70,19 @@ struct LegacySocket: ~Copyable {
         }
     }
 
+    /// `getsockopt(SOL_IP, SO_IP_SET)` with a request buffer that the kernel overwrites with its reply (the
+    /// ipset name queries iptables-save makes; see `Xtables.IPSetNameQuery`). Needs an `AF_INET` socket.
+    func ipsetQuery(_ buffer: inout [UInt8], what: String) throws(SyscallError) {
+        var length = socklen_t(buffer.count)
+        let result = buffer.withUnsafeMutableBytes { raw in
+            getsockopt(descriptor, Int32(IPPROTO_IP), 83, raw.baseAddress, &length)  // SO_IP_SET
+        }
+        guard result == 0 else {
+            throw SyscallError(call: "getsockopt(SO_IP_SET)", target: what, errno: Errno(rawValue: Glibc.errno))
+        }
+        buffer = Array(buffer.prefix(Int(length)))
+    }
+
     /// `char name[XT_TABLE_MAXNAMELEN]`, NUL-padded.
     private static func put(name: String, into buffer: inout [UInt8]) {
         for (index, byte) in name.utf8.prefix(LegacyLayout.tableNameLength - 1).enumerated() { buffer[index] = byte }

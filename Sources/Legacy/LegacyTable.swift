@@ -28,13 +28,31 @@ public struct LegacyTable: Equatable, Sendable {
     public var entryCount: Int
     /// The blob size in bytes (`size`).
     public var blobSize: Int
+    /// Names of the ipsets that `set` matches and `SET` targets refer to, by index, as the kernel answered
+    /// when the table was read (rules hold only the index). Empty when no rule uses a set.
+    public var ipsetNames: [UInt16: String]
 
-    public init(name: String, family: IPFamily, chains: [LegacyChain], entryCount: Int, blobSize: Int) {
+    public init(name: String, family: IPFamily, chains: [LegacyChain], entryCount: Int, blobSize: Int,
+                ipsetNames: [UInt16: String] = [:]) {
         self.name = name
         self.family = family
         self.chains = chains
         self.entryCount = entryCount
         self.blobSize = blobSize
+        self.ipsetNames = ipsetNames
+    }
+
+    /// The ipset indices the rules refer to, in first-use order.
+    public var ipsetIndices: [UInt16] {
+        var seen: [UInt16] = []
+        func note(_ index: UInt16) { if !seen.contains(index) { seen.append(index) } }
+        for rule in chains.flatMap(\.rules) {
+            for match in rule.matches { if case .set(let set) = match.match { note(set.index) } }
+            if case .extension(_, .set(let target), _) = rule.target {
+                for reference in [target.add, target.delete, target.map].compactMap({ $0 }) { note(reference.index) }
+            }
+        }
+        return seen
     }
 
     /// The number of rules over all chains (policies, heads and footers not counted).

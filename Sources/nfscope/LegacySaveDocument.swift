@@ -22,7 +22,7 @@ struct LegacySaveDocument: Encodable {
         init(_ table: LegacyTable) {
             name = table.name
             backend = table.backend.rawValue
-            chains = LegacyRenderer.saveOrder(table.chains).map(ChainJSON.init)
+            chains = LegacyRenderer.saveOrder(table.chains).map { ChainJSON($0, ipsetNames: table.ipsetNames) }
         }
     }
 
@@ -34,7 +34,7 @@ struct LegacySaveDocument: Encodable {
         var bytes: UInt64?
         var rules: [RuleJSON]
 
-        init(_ chain: LegacyChain) {
+        init(_ chain: LegacyChain, ipsetNames: [UInt16: String]) {
             name = chain.name
             if case .builtin(let hook, let policy, let counters) = chain.kind {
                 self.hook = hook.chainName.lowercased()
@@ -42,7 +42,7 @@ struct LegacySaveDocument: Encodable {
                 packets = counters.packets
                 bytes = counters.bytes
             }
-            rules = chain.rules.map(RuleJSON.init)
+            rules = chain.rules.map { RuleJSON($0, ipsetNames: ipsetNames) }
         }
     }
 
@@ -55,10 +55,10 @@ struct LegacySaveDocument: Encodable {
         /// Extensions kept raw because the decoder does not know them or could not decode them.
         var rawExtensions: [String]
 
-        init(_ rule: LegacyRule) {
+        init(_ rule: LegacyRule, ipsetNames: [UInt16: String]) {
             position = rule.position
             offset = rule.offset
-            text = rule.iptablesText
+            text = rule.iptablesText(ipsetNames: ipsetNames)
             packets = rule.counters.packets
             bytes = rule.counters.bytes
             var raw = rule.matches.compactMap { match -> String? in

@@ -62,22 +62,22 @@ struct LegacyWalkerTests {
         #expect(input.rules.count == 2)
         #expect(input.rules[0].target == .jump(chain: "KUBE-SERVICES", goto: false))
         #expect(input.rules[0].counters == LegacyCounters(packets: 3, bytes: 180))
-        #expect(input.rules[0].iptablesText == "-A INPUT -s 10.0.0.0/8 -i eth+ -p tcp -j KUBE-SERVICES")
-        #expect(input.rules[1].iptablesText == "-A INPUT ! -p udp -j ACCEPT")
+        #expect(input.rules[0].iptablesText() == "-A INPUT -s 10.0.0.0/8 -i eth+ -p tcp -j KUBE-SERVICES")
+        #expect(input.rules[1].iptablesText() == "-A INPUT ! -p udp -j ACCEPT")
         #expect(input.rules[1].position == 2)
         #expect(table.chains[2].rules.first?.target == .continueToNext)
-        #expect(table.chains[2].rules.first?.iptablesText == "-A OUTPUT")
+        #expect(table.chains[2].rules.first?.iptablesText() == "-A OUTPUT")
         let service = table.chains[3]
         #expect(service.kind == .user)
-        #expect(service.rules.first?.iptablesText
+        #expect(service.rules.first?.iptablesText()
                 == "-A KUBE-SERVICES -m comment --comment \"kube-system/kube-dns:dns has no endpoints\" -j REJECT --reject-with icmp-port-unreachable")
     }
 
     @Test("walks an IPv6 table with the ip6t_entry layout")
     func walkIPv6() throws {
         let table = try sampleFilter(family: .ipv6).decode()
-        #expect(table.chains[0].rules[0].iptablesText == "-A INPUT -s 2001:db8::/32 -i eth+ -p tcp -j KUBE-SERVICES")
-        #expect(table.chains[3].rules[0].iptablesText.hasSuffix("-j REJECT --reject-with icmp6-port-unreachable"))
+        #expect(table.chains[0].rules[0].iptablesText() == "-A INPUT -s 2001:db8::/32 -i eth+ -p tcp -j KUBE-SERVICES")
+        #expect(table.chains[3].rules[0].iptablesText().hasSuffix("-j REJECT --reject-with icmp6-port-unreachable"))
     }
 
     @Test("renders like iptables-legacy-save, user chains sorted")
