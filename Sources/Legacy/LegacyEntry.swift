@@ -2,6 +2,12 @@ import NetCore
 import Xtables
 
 /// One entry of an x_tables blob before chains are known: its standard part, matches and target record.
+/// Names an entry in error messages (`entry@224`), formatted only when an error is built.
+struct EntryPath: CustomStringConvertible {
+    let offset: Int
+    var description: String { "entry@\(offset)" }
+}
+
 struct LegacyEntry {
     /// The target record of an entry, before jump offsets are resolved.
     enum Target {
@@ -29,7 +35,8 @@ extension LegacyEntry {
     /// each match must be at least its 32-byte header, aligned, and end before the target, and the target
     /// must end inside the entry. Never traps.
     static func decode(_ blob: LegacyBytes, at offset: Int, layout: LegacyLayout) throws(DecodeError) -> LegacyEntry {
-        let path = "entry@\(offset)"
+        // Paths are built only when a check fails: interpolating them per field costs more than the walk.
+        let path = EntryPath(offset: offset)
         guard offset % LegacyLayout.alignment == 0 else { throw blob.error(offset, "\(path): misaligned entry") }
         try blob.check(offset, layout.entrySize, "\(path) header")
         let targetOffset = Int(try blob.u16(offset + layout.targetOffsetField, "\(path).target_offset"))
@@ -71,7 +78,7 @@ extension LegacyEntry {
 
     /// Walks the `xt_entry_match` records between the ip part and the target.
     static func decodeMatches(_ blob: LegacyBytes, from start: Int, to end: Int,
-                              path: String) throws(DecodeError) -> [XtExtension] {
+                              path: EntryPath) throws(DecodeError) -> [XtExtension] {
         var matches: [XtExtension] = []
         var cursor = start
         while cursor < end {
@@ -86,7 +93,7 @@ extension LegacyEntry {
         return matches
     }
 
-    static func decodeTarget(_ blob: LegacyBytes, at start: Int, end: Int, path: String) throws(DecodeError) -> Target {
+    static func decodeTarget(_ blob: LegacyBytes, at start: Int, end: Int, path: EntryPath) throws(DecodeError) -> Target {
         let size = Int(try blob.u16(start, "\(path).target_size"))
         guard size >= LegacyLayout.extensionHeaderSize, size % LegacyLayout.alignment == 0, size <= end - start else {
             throw blob.error(start, "\(path): target_size \(size) does not fit \(end - start) bytes")

@@ -96,9 +96,10 @@ struct LegacyChainBuilder {
             }
             starts.append(Start(index: index, name: hook.chainName, hook: hook))
         }
+        let hookStarts = Set(starts.map(\.index))
         for (index, entry) in entries.enumerated().dropLast() {
             guard case .error(let name) = entry.target else { continue }
-            if starts.contains(where: { $0.index == index }) {
+            if hookStarts.contains(index) {
                 throw blob.error(entry.offset, "hook entry is an ERROR entry")
             }
             starts.append(Start(index: index, name: name, hook: nil))
