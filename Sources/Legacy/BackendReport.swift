@@ -30,6 +30,9 @@ public struct BackendReport: Equatable, Sendable {
         /// Whether a legacy chain and an nf_tables chain have the same priority: their relative order is
         /// the registration order, which cannot be read, so both orders are possible.
         public var ambiguousOrder: Bool
+        /// Every order the kernel may run these chains in: one when priorities decide, otherwise one per
+        /// choice of which backend goes first in each equal-priority group.
+        public var alternatives: [[ChainUse]]
     }
 
     /// Every chain of both backends, legacy first (tables in kernel order), then nf_tables.
@@ -79,10 +82,31 @@ public struct BackendReport: Equatable, Sendable {
                 guard !legacy.isEmpty, !nft.isEmpty else { continue }
                 let sorted = (legacy + nft).sorted { ($0.priority ?? 0) < ($1.priority ?? 0) }
                 let ambiguous = legacy.contains { l in nft.contains { $0.priority == l.priority } }
-                result.append(SharedHook(family: family, hook: hook, chains: sorted, ambiguousOrder: ambiguous))
+                result.append(SharedHook(family: family, hook: hook, chains: sorted, ambiguousOrder: ambiguous,
+                                         alternatives: orders(sorted)))
             }
         }
         return result
+    }
+
+    /// The possible orders of chains sorted by priority: each group of equal priority that mixes backends
+    /// runs either legacy-first or nf_tables-first (2^groups alternatives; a hook has few priorities).
+    static func orders(_ sorted: [ChainUse]) -> [[ChainUse]] {
+        var groups: [[ChainUse]] = []
+        for chain in sorted {
+            if let last = groups.last?.last, last.priority == chain.priority {
+                groups[groups.count - 1].append(chain)
+            } else {
+                groups.append([chain])
+            }
+        }
+        var alternatives: [[ChainUse]] = [[]]
+        for group in groups {
+            let legacy = group.filter { $0.backend == .legacy }, nft = group.filter { $0.backend == .nftables }
+            let choices = legacy.isEmpty || nft.isEmpty ? [group] : [legacy + nft, nft + legacy]
+            alternatives = alternatives.flatMap { prefix in choices.map { prefix + $0 } }
+        }
+        return alternatives
     }
 
     static func hookName(_ hook: LegacyHook) -> String { hook.chainName.lowercased() }

@@ -59,6 +59,8 @@ struct BackendReportDocument: Encodable {
 
     struct SharedJSON: Encodable {
         var family: String, hook: String, ambiguousOrder: Bool, chains: [ChainJSON]
+        /// Each possible order as `backend:family table/chain` strings.
+        var alternatives: [[String]]
     }
 
     init(namespace: String, report: BackendReport) {
@@ -67,7 +69,10 @@ struct BackendReportDocument: Encodable {
         chains = report.chains.map(ChainJSON.init)
         sharedHooks = report.sharedHooks.map {
             SharedJSON(family: $0.family.rawValue, hook: $0.hook, ambiguousOrder: $0.ambiguousOrder,
-                       chains: $0.chains.map(ChainJSON.init))
+                       chains: $0.chains.map(ChainJSON.init),
+                       alternatives: $0.alternatives.map { order in
+                           order.map { "\($0.backend.rawValue):\($0.family) \($0.table)/\($0.chain)" }
+                       })
         }
     }
 }
