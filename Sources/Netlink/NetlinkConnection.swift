@@ -39,17 +39,12 @@ public final class NetlinkConnection {
         let sequence = try send(request, operation: operation)
         var inconsistency: DumpInconsistency?
         while true {
-            let received: Int
-            do {
-                received = try transport.receive(into: &buffer)
-            } catch .noBufferSpace {
+            guard let datagram = try receiveDatagram(operation: operation, toleratingOverrun: true) else {
                 inconsistency = .messagesLost
                 _ = transport.growReceiveBuffer()
                 continue
-            } catch {
-                throw NetlinkError(operation: operation, errno: error, namespace: namespace)
             }
-            var iterator = NetlinkMessageSequence(buffer[0..<received]).makeIterator()
+            var iterator = NetlinkMessageSequence(datagram).makeIterator()
             while let message = iterator.next() {
                 guard isReply(message, to: sequence) else { continue }
                 if message.header.flags.contains(.dumpInterrupted), inconsistency == nil {
@@ -72,17 +67,22 @@ public final class NetlinkConnection {
     }
 
     /// Replays a dump until it is consistent, up to `attempts` times; `reset` runs before each attempt so
-    /// the caller can drop what a broken attempt delivered. Throws `NetlinkError` with `EINTR`-like
-    /// `EAGAIN` when the table kept changing.
+    /// the caller can drop what a broken attempt delivered. When every attempt was broken it throws
+    /// `NetlinkError` with `EAGAIN`, its `inconsistency` saying what broke the last one.
     public func consistentDump(_ request: NetlinkRequest, operation: NetlinkOperation, attempts: Int = 5,
                                reset: () -> Void, _ body: (NetlinkMessage) throws -> Void) throws {
-        for _ in 0..<max(1, attempts) {
+        let attempts = max(1, attempts)
+        var last = DumpInconsistency.interrupted
+        for _ in 0..<attempts {
             reset()
-            if try dump(request, operation: operation, body) == nil { return }
+            guard let inconsistency = try dump(request, operation: operation, body) else { return }
+            last = inconsistency
         }
-        throw NetlinkError(operation: operation, errno: .resourceTemporarilyUnavailable,
-                           kernelMessage: "the table changed during every one of \(attempts) reads",
-                           namespace: namespace)
+        let reason = last == .interrupted
+            ? "the kernel flagged the dump as interrupted by a change (NLM_F_DUMP_INTR)"
+            : "the socket overflowed and lost messages (ENOBUFS)"
+        throw NetlinkError(operation: operation, errno: .resourceTemporarilyUnavailable, namespace: namespace,
+                           detail: "\(reason) in every one of \(attempts) attempts", inconsistency: last)
     }
 
     /// Sends a request with `NLM_F_ACK` and returns the replies that came before the acknowledgement
@@ -93,13 +93,8 @@ public final class NetlinkConnection {
         let sequence = try send(request, operation: operation)
         var replies: [NetlinkMessage] = []
         while true {
-            let received: Int
-            do {
-                received = try transport.receive(into: &buffer)
-            } catch {
-                throw NetlinkError(operation: operation, errno: error, namespace: namespace)
-            }
-            let messages = try NetlinkMessageSequence(Array(buffer[0..<received])[...]).validated()
+            guard let datagram = try receiveDatagram(operation: operation, toleratingOverrun: false) else { continue }
+            let messages = try NetlinkMessageSequence(datagram).validated()
             for message in messages where isReply(message, to: sequence) {
                 if message.header.type == NetlinkControlType.error {
                     try throwIfError(message, operation: operation)
@@ -108,6 +103,25 @@ public final class NetlinkConnection {
                 replies.append(message)
             }
         }
+    }
+
+    /// One datagram, as a slice of the receive buffer; `nil` after an overrun (`ENOBUFS`) when the caller
+    /// can recover from one (a dump drains and reports it), otherwise the overrun is a `NetlinkError`.
+    private func receiveDatagram(operation: NetlinkOperation, toleratingOverrun: Bool) throws -> ArraySlice<UInt8>? {
+        let received: Int
+        do {
+            received = try transport.receive(into: &buffer)
+        } catch .noBufferSpace where toleratingOverrun {
+            return nil
+        } catch {
+            throw NetlinkError(operation: operation, errno: error, namespace: namespace)
+        }
+        // A transport is outside code: a count it cannot have written must not become an out-of-range slice.
+        guard received >= 0, received <= buffer.count else {
+            throw DecodeError(path: "datagram", offset: 0,
+                              reason: "transport reported \(received) bytes received into a \(buffer.count)-byte buffer")
+        }
+        return buffer[0..<received]
     }
 
     private func send(_ request: NetlinkRequest, operation: NetlinkOperation) throws -> UInt32 {
