@@ -74,7 +74,9 @@ public final class Lab: @unchecked Sendable {
             return (processes, namespaces)
         }
         for process in toKill where process.isRunning {
-            process.terminate()
+            // SIGKILL, not terminate(): children inherit the spawning thread's signal mask, and the test
+            // runner's threads block SIGTERM, so a terminated `sleep 30` would hold teardown for 30 s.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         for namespace in toDelete.reversed() {
