@@ -38,8 +38,8 @@ let package = Package(
                 dependencies: ["NetCore", "Netlink", "CMNL",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
-        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids.
-        .target(name: "Route", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
+        .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
