@@ -87,9 +87,9 @@ public final class Lab: @unchecked Sendable {
             defer { processes = []; namespaces = [] }
             return (processes, namespaces)
         }
+        // SIGKILL, not terminate(): children inherit the spawning thread's signal mask, and the test
+        // runner's threads block SIGTERM, so a terminated `sleep 30` would hold teardown for 30 s.
         for process in toKill where process.isRunning {
-            // SIGKILL, not terminate(): children inherit the spawning thread's signal mask, and the test
-            // runner's threads block SIGTERM, so a terminated `sleep 30` would hold teardown for 30 s.
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
