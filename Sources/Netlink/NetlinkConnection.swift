@@ -31,39 +31,65 @@ public final class NetlinkConnection {
     /// Returns `nil` when the dump is a consistent whole, or why it is not (`NLM_F_DUMP_INTR` seen, or
     /// messages lost to `ENOBUFS`): the caller then replays its whole snapshot. After an overrun the rest
     /// of the dump is still drained, so the socket is clean for the replay.
+    ///
+    /// When `body` throws, the rest of the dump is read (and not delivered) before its error is rethrown:
+    /// the kernel keeps a started dump running until its DONE is read, and answers any other dump request
+    /// on the socket with `EBUSY` meanwhile (`netlink_dump_start`).
     @discardableResult
     public func dump(_ request: NetlinkRequest, operation: NetlinkOperation,
                      _ body: (NetlinkMessage) throws -> Void) throws -> DumpInconsistency? {
         var request = request
         request.flags.formUnion([.request, .dump])
-        let sequence = try send(request, operation: operation)
-        var inconsistency: DumpInconsistency?
+        var state = DumpState(sequence: try send(request, operation: operation))
         while true {
-            guard let datagram = try receiveDatagram(operation: operation, toleratingOverrun: true) else {
-                inconsistency = .messagesLost
+            let datagram: ArraySlice<UInt8>?
+            do {
+                datagram = try receiveDatagram(operation: operation, toleratingOverrun: true)
+            } catch {
+                throw state.bodyError ?? error
+            }
+            guard let datagram else {
+                state.inconsistency = .messagesLost
                 _ = transport.growReceiveBuffer()
                 continue
             }
             var iterator = NetlinkMessageSequence(datagram).makeIterator()
             while let message = iterator.next() {
-                guard isReply(message, to: sequence) else { continue }
-                if message.header.flags.contains(.dumpInterrupted), inconsistency == nil {
-                    inconsistency = .interrupted
-                }
-                switch message.header.type {
-                case NetlinkControlType.done:
-                    try checkDoneStatus(message, operation: operation)
-                    return inconsistency
-                case NetlinkControlType.error:
-                    try throwIfError(message, operation: operation)
-                case NetlinkControlType.noop, NetlinkControlType.overrun:
-                    continue
-                default:
-                    if inconsistency != .messagesLost { try body(message) }
-                }
+                guard isReply(message, to: state.sequence) else { continue }
+                if try handle(message, in: &state, operation: operation, body) { return state.inconsistency }
             }
-            if let error = iterator.error { throw error }
+            if let error = iterator.error { throw state.bodyError ?? error }
         }
+    }
+
+    /// What a dump has seen so far.
+    private struct DumpState {
+        let sequence: UInt32
+        var inconsistency: DumpInconsistency?
+        /// The body's error, rethrown once the dump has been drained.
+        var bodyError: (any Error)?
+    }
+
+    /// Handles one reply of a dump; returns true at its end (DONE).
+    private func handle(_ message: NetlinkMessage, in state: inout DumpState, operation: NetlinkOperation,
+                        _ body: (NetlinkMessage) throws -> Void) throws -> Bool {
+        if message.header.flags.contains(.dumpInterrupted), state.inconsistency == nil {
+            state.inconsistency = .interrupted
+        }
+        switch message.header.type {
+        case NetlinkControlType.done:
+            if let bodyError = state.bodyError { throw bodyError }
+            try checkDoneStatus(message, operation: operation)
+            return true
+        case NetlinkControlType.error:
+            do { try throwIfError(message, operation: operation) } catch { throw state.bodyError ?? error }
+        case NetlinkControlType.noop, NetlinkControlType.overrun:
+            break
+        default:
+            guard state.inconsistency != .messagesLost, state.bodyError == nil else { break }
+            do { try body(message) } catch { state.bodyError = error }
+        }
+        return false
     }
 
     /// Replays a dump until it is consistent, up to `attempts` times; `reset` runs before each attempt so

@@ -154,19 +154,38 @@ struct DumpTests {
         #expect(error.operation == DumpFixture.operation)
     }
 
-    @Test("an error thrown by the body stops the dump and reaches the caller")
+    @Test("an error thrown by the body stops delivery; the rest of the dump is drained, then the error is rethrown")
     func bodyError() throws {
         struct Stop: Error {}
         let transport = ScriptedNetlinkTransport { request in
-            request.replies.dump(type: DumpFixture.newLink, payloads: DumpFixture.payloads(DumpFixture.names(5)))
+            request.replies.dump(type: DumpFixture.newLink, payloads: DumpFixture.payloads(DumpFixture.names(7)),
+                                 perDatagram: 2)
         }
+        let connection = NetlinkConnection(transport: transport)
         var calls = 0
         #expect(throws: Stop.self) {
-            try NetlinkConnection(transport: transport).dump(DumpFixture.request, operation: DumpFixture.operation) { _ in
+            try connection.dump(DumpFixture.request, operation: DumpFixture.operation) { _ in
                 calls += 1
                 if calls == 2 { throw Stop() }
             }
         }
         #expect(calls == 2)
+        // Drained to DONE (the kernel would refuse the next dump with EBUSY otherwise).
+        #expect(transport.pendingReplies.isEmpty)
+        #expect(try DumpFixture.collect(connection).names == DumpFixture.names(7))
+    }
+
+    @Test("the body's error wins over a failure while draining")
+    func bodyErrorWinsOverDrainFailure() throws {
+        struct Stop: Error {}
+        let transport = ScriptedNetlinkTransport { request in
+            // No DONE: draining runs out of replies and fails with EAGAIN.
+            [.messages(DumpFixture.payloads(["a", "b"]).map { request.replies.part(type: DumpFixture.newLink, payload: $0) })]
+        }
+        #expect(throws: Stop.self) {
+            try NetlinkConnection(transport: transport).dump(DumpFixture.request, operation: DumpFixture.operation) { _ in
+                throw Stop()
+            }
+        }
     }
 }
