@@ -5,9 +5,9 @@ import NetNS
 import Testing
 import TestLab
 
-@Suite("netlink dumps against the kernel", .serialized,
+@Suite("netlink conversations against the kernel", .serialized,
        .enabled(if: Shell.isRoot, "needs root: creates network namespaces"))
-struct DumpAbandonTests {
+struct KernelConversationTests {
     struct Stop: Error {}
 
     /// 40 veth pairs: a link dump of 81 links spans several kernel batches, so the kernel is still
@@ -49,6 +49,43 @@ struct DumpAbandonTests {
             #expect(delivered == 3)
             #expect(Set(try NamespaceProbe.linkNames(connection)) == expected)
             #expect(Set(try NamespaceProbe.linkNames(connection)) == expected)
+        }
+    }
+
+    /// `RTM_GETLINK` for one interface by name; `flags` lands in `ifinfomsg.ifi_flags`.
+    static func getLink(_ name: String, headerFlags: UInt8 = 0) -> NetlinkRequest {
+        var header = [UInt8](repeating: 0, count: 16)
+        header[8] = headerFlags
+        var request = NetlinkRequest(type: 18, flags: [], familyHeader: header)
+        request.append(3 /* IFLA_IFNAME */, string: name)
+        return request
+    }
+
+    @Test("request() gets the kernel's reply before its ack, and a real negative ack with extended-ack text")
+    func requestAndExtendedAck() throws {
+        try withLab { lab in
+            let namespace = try lab.namespace("req")
+            let connection = try NamespaceHandle(name: namespace.name).connection(.route)
+            let replies = try connection.request(Self.getLink("lo"), operation: .get("link lo"))
+            #expect(replies.count == 1)
+            let reply = try #require(replies.first)
+            #expect(reply.header.type == 16)
+            #expect(try reply.attributes(afterFamilyHeader: 16, path: "link").table()[3]?.string == "lo")
+
+            let missing = try #require(throws: NetlinkError.self) {
+                try connection.request(Self.getLink("nfs-nope"), operation: .get("link nfs-nope"))
+            }
+            #expect(missing.errno == .operationNotSupportedByDevice)
+            #expect(missing.namespace?.label == namespace.name)
+
+            // Strict checking (NETLINK_GET_STRICT_CHK) refuses junk in the header and says why (NETLINK_EXT_ACK).
+            let strict = try #require(throws: NetlinkError.self) {
+                try connection.request(Self.getLink("lo", headerFlags: 1), operation: .get("link lo"))
+            }
+            #expect(strict.errno == .invalidArgument)
+            #expect(strict.kernelMessage?.contains("Invalid values in header") == true, "\(strict)")
+            // The connection is still in step: the next request gets its own answer.
+            #expect(try connection.request(Self.getLink("lo"), operation: .get("link lo")).count == 1)
         }
     }
 }
