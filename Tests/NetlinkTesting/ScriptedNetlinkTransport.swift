@@ -9,6 +9,9 @@ public enum ScriptedReply: Sendable, Equatable {
     /// The receive fails with this errno (`ENOBUFS` after an overrun, for example).
     case failure(Errno)
 
+    /// The receive fails with `ENOBUFS`: the socket's buffer overflowed and messages were dropped.
+    public static let overrun = ScriptedReply.failure(.noBufferSpace)
+
     /// Several encoded messages packed into one datagram, as the kernel batches a dump.
     public static func messages(_ messages: [[UInt8]]) -> ScriptedReply {
         .datagram(NetlinkReplyBuilder.pack(messages))
