@@ -131,6 +131,15 @@ public struct RouteFlags: OptionSet, Hashable, Sendable {
     public static let notify = RouteFlags(rawValue: 0x100)     // RTM_F_NOTIFY
     /// A cached (cloned) route, not a FIB entry (`RTM_F_CLONED`).
     public static let cloned = RouteFlags(rawValue: 0x200)
+
+    /// The next-hop flag names `ip route` prints (`dead`, `onlink`, `linkdown`, …), in its order.
+    public var names: [String] {
+        let table: [(UInt32, String)] = [
+            (0x1, "dead"), (0x2, "pervasive"), (0x4, "onlink"), (0x8, "offload"), (0x40, "trap"),
+            (0x20, "unresolved"), (0x10, "linkdown"),
+        ]
+        return table.filter { rawValue & $0.0 != 0 }.map(\.1)
+    }
 }
 
 /// An attribute a decoder met but does not model: its type and payload bytes.
