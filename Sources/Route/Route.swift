@@ -55,6 +55,7 @@ public struct Route: Hashable, Sendable {
     /// The path MTU metric (`RTAX_MTU`), when set.
     public var mtu: UInt32? { metrics[2] }
 
+    /// Creates a route, as tests and fakes need; readers decode them with `init(decoding:)`.
     public init(family: IPFamily, table: RouteTable = .main, type: RouteType = .unicast,
                 protocol: RouteProtocol = .boot, scope: RouteScope = .universe, destination: IPPrefix,
                 source: IPPrefix? = nil, tos: UInt8 = 0, gateway: IPAddress? = nil, outputInterface: Int32? = nil,
@@ -102,6 +103,7 @@ public struct Nexthop: Hashable, Sendable {
     /// The lightweight-tunnel encapsulation type (`RTA_ENCAP_TYPE`).
     public var encapsulationType: UInt16?
 
+    /// Creates a next hop; `weight` is 1 unless the route says otherwise.
     public init(interfaceIndex: Int32, gateway: IPAddress? = nil, weight: Int = 1, flags: RouteFlags = [],
                 realm: UInt32? = nil, encapsulationType: UInt16? = nil) {
         self.interfaceIndex = interfaceIndex
@@ -149,6 +151,7 @@ public struct RawAttribute: Hashable, Sendable {
     /// The payload without padding.
     public var bytes: [UInt8]
 
+    /// Creates a raw attribute.
     public init(type: UInt16, bytes: [UInt8]) {
         self.type = type
         self.bytes = bytes

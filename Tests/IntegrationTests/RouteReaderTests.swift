@@ -184,9 +184,9 @@ struct RouteReaderTests {
             let handleB = try NamespaceHandle(name: setup.b.name)
             let handleC = try NamespaceHandle(name: setup.c.name)
             let handleD = try NamespaceHandle(name: unrelated.name)
-            let fds = (b: handleB.descriptor.rawValue, c: handleC.descriptor.rawValue, d: handleD.descriptor.rawValue)
+            let fds = (c: handleC.descriptor.rawValue, d: handleD.descriptor.rawValue)
             let (links, ids) = try Self.withReader(setup.a) { reader in
-                (try reader.links(), (b: try reader.namespaceID(ofDescriptor: fds.b),
+                (try reader.links(), (b: try reader.namespaceID(of: handleB),
                                       c: try reader.namespaceID(ofDescriptor: fds.c),
                                       d: try reader.namespaceID(ofDescriptor: fds.d)))
             }
