@@ -63,10 +63,13 @@ extension RouteReaderTests {
         let hops = route.nexthops.map { hop in
             "\(hop.gateway?.description ?? "-")@\(names[hop.interfaceIndex] ?? "?")*\(hop.weight)\(hop.flags.names.sorted())"
         }
+        let preferenceNames: [UInt8: String] = [0: "medium", 1: "high", 3: "low"]
+        let preference: String = route.preference.map { preferenceNames[$0] ?? String($0) } ?? "-"
         return [route.family.rawValue, String(route.table.rawValue), route.type.description, route.destination.description,
                 route.gateway?.description ?? "-", route.outputInterface.map { names[$0] ?? "?" } ?? "-",
                 route.priority.map(String.init) ?? "-", route.protocol.description, route.scope.description,
                 route.preferredSource?.description ?? "-", route.flags.names.sorted().description,
+                preference,
                 hops.joined(separator: ",")].joined(separator: "|")
     }
 
@@ -84,7 +87,8 @@ extension RouteReaderTests {
                 json["gateway"] as? String ?? "-", json["dev"] as? String ?? "-",
                 (json["metric"] as? Int).map(String.init) ?? "-", json["protocol"] as? String ?? "boot",
                 json["scope"] as? String ?? "global", json["prefsrc"] as? String ?? "-",
-                (json["flags"] as? [String] ?? []).sorted().description, hops.joined(separator: ",")].joined(separator: "|")
+                (json["flags"] as? [String] ?? []).sorted().description, json["pref"] as? String ?? "-",
+                hops.joined(separator: ",")].joined(separator: "|")
     }
 
     // MARK: rules
@@ -102,9 +106,16 @@ extension RouteReaderTests {
         }
         let mark = rule.fwmark.map { "0x" + String($0, radix: 16) } ?? "-"
         let mask = rule.fwmask.flatMap { $0 == .max ? nil : "0x" + String($0, radix: 16) } ?? "-"
+        func ports(_ range: ClosedRange<UInt16>?) -> String {
+            guard let range else { return "-" }
+            return range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+        }
         return [rule.family.rawValue, String(rule.priority), rule.isInverted ? "not" : "-", selector(rule.source),
                 rule.destination.map { selector($0) } ?? "-", rule.inputInterface ?? "-", rule.outputInterface ?? "-",
-                mark, mask, outcome].joined(separator: "|")
+                mark, mask, rule.tos == 0 ? "-" : "0x" + String(rule.tos, radix: 16),
+                rule.ipProtocol.map { String($0) } ?? "-", ports(rule.sourcePorts), ports(rule.destinationPorts),
+                rule.uidRange.map { "\($0.lowerBound)-\($0.upperBound)" } ?? "-",
+                rule.suppressPrefixLength.map(String.init) ?? "-", outcome].joined(separator: "|")
     }
 
     static func key(ofIPRule json: [String: Any], family: IPFamily) -> String {
@@ -115,11 +126,22 @@ extension RouteReaderTests {
         var outcome = "table=\(json["table"] as? String ?? "?")"
         if let target = json["goto"] as? Int { outcome = "goto=\(target)" }
         if let action = json["action"] as? String { outcome = "action=\(action)" }
+        func ports(_ name: String) -> String {
+            if let single = json[name] as? Int { return "\(single)" }
+            guard let start = json["\(name)_start"] as? Int, let end = json["\(name)_end"] as? Int else { return "-" }
+            return "\(start)-\(end)"
+        }
+        // ip names the protocol through /etc/protocols; the lab uses only these.
+        let protocols = ["tcp": "6", "udp": "17", "icmp": "1", "sctp": "132"]
+        let ipProtocol = (json["ipproto"] as? String).map { protocols[$0] ?? $0 } ?? "-"
+        var uids = "-"
+        if let start = json["uid_start"] as? Int, let end = json["uid_end"] as? Int { uids = "\(start)-\(end)" }
         return [family.rawValue, String(json["priority"] as? Int ?? -1), json.keys.contains("not") ? "not" : "-",
                 selector(json["src"] as? String, json["srclen"] as? Int) ?? "all",
                 selector(json["dst"] as? String, json["dstlen"] as? Int) ?? "-", json["iif"] as? String ?? "-",
                 json["oif"] as? String ?? "-", json["fwmark"] as? String ?? "-", json["fwmask"] as? String ?? "-",
-                outcome].joined(separator: "|")
+                json["tos"] as? String ?? "-", ipProtocol, ports("sport"), ports("dport"), uids,
+                (json["suppress_prefixlen"] as? Int).map(String.init) ?? "-", outcome].joined(separator: "|")
     }
 
     // MARK: neighbours

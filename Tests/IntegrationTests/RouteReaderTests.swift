@@ -48,6 +48,11 @@ struct RouteReaderTests {
             ["ip", "rule", "add", "not", "from", "10.1.0.0/16", "oif", "veth-a", "goto", "32766", "priority", "700"],
             ["ip", "rule", "add", "from", "10.2.0.5", "table", "1000", "priority", "800"],
             ["ip", "-6", "rule", "add", "fwmark", "0x2/0xff", "table", "100"],
+            ["ip", "rule", "add", "ipproto", "tcp", "dport", "80-443", "sport", "1000", "uidrange", "1000-2000",
+             "table", "100", "priority", "900"],
+            ["ip", "rule", "add", "to", "10.9.0.0/16", "tos", "0x10", "suppress_prefixlength", "0", "table", "main", "priority", "901"],
+            ["ip", "rule", "add", "fwmark", "0x4000/0xc000", "blackhole", "priority", "902"],
+            ["ip", "-6", "rule", "add", "from", "fd00::/8", "unreachable", "priority", "903"],
             ["ip", "neigh", "add", "10.77.0.9", "lladdr", "02:00:00:00:00:09", "dev", "veth-a", "nud", "permanent"],
             ["ip", "-6", "neigh", "add", "fd77::9", "lladdr", "02:00:00:00:00:0a", "dev", "veth-a", "nud", "permanent"],
         ]
@@ -123,7 +128,7 @@ struct RouteReaderTests {
         }
     }
 
-    @Test("policy rules of both families: priority, selectors, fwmark/mask, table, actions, not")
+    @Test("policy rules of both families: priority, selectors (prefixes, iif/oif, fwmark/mask, tos, ipproto, ports, uid), table, actions, not, suppress")
     func rules() throws {
         try withLab { lab in
             let setup = try Self.buildRoutingLab(lab)
@@ -133,6 +138,8 @@ struct RouteReaderTests {
                 + Self.ipJSON(setup.a, ["-6", "rule", "show"]).map { Self.key(ofIPRule: $0, family: .ipv6) }
             #expect(ours == oracle)
             #expect(rules.contains { $0.fwmark == 1 && $0.table == RouteTable(rawValue: 100) && $0.family == .ipv4 })
+            #expect(rules.contains { $0.ipProtocol == 6 && $0.destinationPorts == 80...443 && $0.uidRange == 1000...2000 })
+            #expect(rules.contains { $0.suppressPrefixLength == 0 && $0.tos == 0x10 })
         }
     }
 
