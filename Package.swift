@@ -60,7 +60,14 @@ let package = Package(
 
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.
+        .target(name: "NetlinkTesting",
+                dependencies: ["Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                path: "Tests/NetlinkTesting", swiftSettings: strict),
+        .testTarget(name: "NetlinkTests",
+                    dependencies: ["Netlink", "NetCore", "NetlinkTesting",
+                                   .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "LegacyTests", dependencies: ["Legacy", "Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
