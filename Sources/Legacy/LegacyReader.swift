@@ -48,7 +48,17 @@ public enum LegacyReader {
         let names = try namesOnThisThread(family)
         guard !names.isEmpty else { return [] }
         let socket = try LegacySocket(family: family)
-        return try names.map { name in try read(name, socket: socket) }
+        var tables: [RawTable] = []
+        for name in names {
+            // A table unregistered between the names file and the info call answers ENOENT: it is gone,
+            // not broken. (Result rather than `catch where`, which crashes the 6.3 ownership checker here.)
+            switch Result(catching: { () throws -> RawTable in try read(name, socket: socket) }) {
+            case .success(let table): tables.append(table)
+            case .failure(let error as SyscallError) where error.errno == .noSuchFileOrDirectory: continue
+            case .failure(let error): throw error
+            }
+        }
+        return tables
     }
 
     /// Asks the kernel for ipset names by index, as iptables-save does (`IPSetNameQuery` over
