@@ -15,6 +15,15 @@ public enum RulesetBackend: String, Hashable, Sendable, Codable {
 ///
 /// Chains are in the order their entries appear in the kernel blob (built-in chains in hook order as
 /// iptables writes them, then user chains); ``LegacyRenderer`` applies iptables-save's own order.
+///
+/// How the kernel evaluates it (`ipt_do_table`), for a simulator: each built-in chain is a base chain on
+/// its hook at ``BackendReport/legacyPriority(table:hook:)``. A packet runs the rules in order; a rule
+/// matches when its ``LegacyIPHeader`` part and every match do; then ``LegacyTarget/verdict(_:)`` ends the
+/// table (`RETURN` pops back to the caller, or applies the policy in a built-in chain),
+/// ``LegacyTarget/jump(chain:goto:)`` enters a user chain (`goto`: without a return address),
+/// ``LegacyTarget/continueToNext`` only counts, and an extension target either decides (`DNAT`, `REJECT`)
+/// or continues (`MARK`, `LOG`). The end of a user chain returns; the end of a built-in chain applies its
+/// policy.
 public struct LegacyTable: Equatable, Sendable {
     /// The table name (`struct ipt_getinfo.name`).
     public var name: String

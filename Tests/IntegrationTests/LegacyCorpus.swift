@@ -135,9 +135,13 @@ enum LegacyCorpus {
             COMMIT
 
             """ + filterHeader + """
+            :KUBE-FW - [0:0]
             -A INPUT -s 2001:db8::/ffff:0:ffff:: -i veth+ ! -p tcp -j DROP
             -A INPUT -d ::ffff:1.2.3.4/128 -p ipv6-icmp -j ACCEPT
             -A INPUT -m conntrack --ctstate INVALID -j REJECT --reject-with icmp6-adm-prohibited
+            -A INPUT -p tcp -g KUBE-FW
+            -A FORWARD ! -i eth0 -o veth+ -j KUBE-FW
+            -A KUBE-FW -j RETURN
             COMMIT
 
             """),

@@ -112,3 +112,12 @@ struct LegacyWalkerTests {
         #expect(header { $0.flags = 0x02 } == "")
     }
 }
+
+@Suite("legacy table names file")
+struct LegacyNamesTests {
+    @Test("one name per line, blank lines ignored, kernel order kept")
+    func parse() {
+        #expect(LegacyReader.parseNames(Array("nat\nfilter\n\n".utf8)) == ["nat", "filter"])
+        #expect(LegacyReader.parseNames([]) == [])
+    }
+}
