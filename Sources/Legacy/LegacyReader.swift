@@ -17,6 +17,9 @@ public enum LegacyReader {
         public var entries: [UInt8]
     }
 
+    /// The largest entries blob the reader accepts (1 GiB).
+    public static let maximumTableBytes: UInt32 = 1 << 30
+
     /// The tables of one family, in the order the kernel lists them (the order iptables-save prints), with
     /// the names of the ipsets their rules refer to.
     public static func tables(in namespace: borrowing NamespaceHandle, family: IPFamily) throws -> [LegacyTable] {
@@ -97,6 +100,11 @@ public enum LegacyReader {
         var lastError: SyscallError?
         for _ in 0..<5 {
             let info = try LegacyTableInfo.decode(try socket.info(table: name))
+            // The kernel caps tables far below this; a larger size is a broken reply, not a buffer to allocate.
+            guard info.size <= maximumTableBytes else {
+                throw DecodeError(path: "ipt_getinfo(\(name)).size", offset: 80,
+                                  reason: "table of \(info.size) bytes exceeds \(maximumTableBytes)")
+            }
             switch Result(catching: { () throws(SyscallError) -> [UInt8] in
                 try socket.entries(table: name, size: Int(info.size))
             }) {

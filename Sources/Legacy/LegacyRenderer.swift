@@ -36,6 +36,16 @@ public enum LegacyRenderer {
         }
     }
 
+    /// The legacy part of a mixed listing (`ruleset --backend all`): a comment line naming the backend,
+    /// then the save text. Writes nothing when there are no legacy tables of the family, so a namespace
+    /// without them prints exactly what it printed before.
+    public static func writeBackendSection(tables: [LegacyTable], family: IPFamily, counters: Bool = false,
+                                           to output: (String) -> Void) {
+        guard tables.contains(where: { $0.family == family }) else { return }
+        output("# nfscope: iptables-legacy (x_tables) backend\n")
+        write(tables: tables, family: family, counters: counters, to: output)
+    }
+
     /// Built-in chains in blob order, then user chains by `strcmp` order.
     public static func saveOrder(_ chains: [LegacyChain]) -> [LegacyChain] {
         chains.filter(\.isBuiltin)
