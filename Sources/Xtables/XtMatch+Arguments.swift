@@ -37,6 +37,11 @@ extension XtMatch {
         case .cgroup: "cgroup"
         case .rpfilter: "rpfilter"
         case .hashlimit: "hashlimit"
+        case .sctp: "sctp"
+        case .ipvs: "ipvs"
+        case .connlimit: "connlimit"
+        case .esp: "esp"
+        case .ah: "ah"
         case .raw(let ext): ext.name
         }
     }
@@ -92,6 +97,11 @@ extension XtMatch {
         case .cgroup(let info): info.arguments
         case .rpfilter(let info): info.arguments
         case .hashlimit(let info): info.arguments(family: family)
+        case .sctp(let info): info.arguments
+        case .ipvs(let info): info.arguments
+        case .connlimit(let info): info.arguments
+        case .esp(let info): info.arguments("--espspi")
+        case .ah(let info): info.arguments("--ahspi")
         case .raw: []
         }
     }

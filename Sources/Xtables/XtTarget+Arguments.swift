@@ -9,6 +9,7 @@ extension XtTarget {
         case .snat: "SNAT"
         case .masquerade: "MASQUERADE"
         case .redirect: "REDIRECT"
+        case .netmap: "NETMAP"
         case .mark: "MARK"
         case .connmark: "CONNMARK"
         case .log: "LOG"
@@ -50,6 +51,7 @@ extension XtTarget {
         case .snat(let range): range.arguments(option: "--to-source", skipColon: false)
         case .masquerade(let range): range.arguments(option: "--to-ports", skipColon: true)
         case .redirect(let range): range.arguments(option: "--to-ports", skipColon: true)
+        case .netmap(let range): range.netmapArguments
         case .mark(let info): info.arguments
         case .connmark(let info): info.arguments
         case .log(let info): info.arguments

@@ -16,6 +16,8 @@ public enum XtTarget: Hashable, Sendable {
     case masquerade(XtNatRange)
     /// `-j REDIRECT [--to-ports ...]`.
     case redirect(XtNatRange)
+    /// `-j NETMAP --to PREFIX`.
+    case netmap(XtNatRange)
     /// `-j MARK`.
     case mark(XtMarkTarget)
     /// `-j CONNMARK`.
@@ -60,7 +62,7 @@ extension XtTarget {
         let decoded: XtTarget?
         switch ext.name {
         case "REJECT": decoded = first ? .reject(try XtReject.decode(blob, family: family)) : nil
-        case "DNAT", "SNAT", "MASQUERADE", "REDIRECT": decoded = try decodeNAT(ext, blob, family: family)
+        case "DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP": decoded = try decodeNAT(ext, blob, family: family)
         case "MARK": decoded = try XtMarkTarget.decode(blob, revision: revision).map(XtTarget.mark)
         case "CONNMARK": decoded = try XtConnmarkTarget.decode(blob, revision: revision).map(XtTarget.connmark)
         case "LOG": decoded = first ? .log(try XtLog.decode(blob)) : nil
@@ -98,6 +100,7 @@ extension XtTarget {
         case "DNAT": return .dnat(range)
         case "SNAT": return .snat(range)
         case "MASQUERADE": return .masquerade(range)
+        case "NETMAP": return .netmap(range)
         default: return .redirect(range)
         }
     }
