@@ -88,8 +88,18 @@ enum XtFormat {
         var quotient = scaled >> 20
         let remainder = scaled & 0xFFFFF, half: UInt64 = 0x80000
         if remainder > half || (remainder == half && quotient & 1 == 1) { quotient += 1 }
-        let unit: UInt64 = 100_000_000_000
-        let fraction = String(quotient % unit)
-        return "\(quotient / unit)." + String(repeating: "0", count: 11 - fraction.count) + fraction
+        var digits: [UInt8] = []
+        digits.reserveCapacity(14)
+        var rest = quotient
+        for position in 0..<12 {
+            if position == 11 { digits.append(0x2E) }
+            digits.append(0x30 + UInt8(rest % 10))
+            rest /= 10
+        }
+        while rest > 0 {
+            digits.append(0x30 + UInt8(rest % 10))
+            rest /= 10
+        }
+        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 }

@@ -60,7 +60,10 @@ extension XtMatch {
     /// (`IP_SET_OP_GET_BYINDEX`) because the blob holds only the index.
     public func iptablesArguments(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         if case .raw(let ext) = self { return ext.rawArguments(flag: "-m") }
-        return ["-m", name] + options(family: family, ipsetNames: ipsetNames)
+        if case .comment(let text) = self { return ["-m", "comment", "--comment", XtFormat.quoted(text)] }
+        var out = ["-m", name]
+        out.append(contentsOf: options(family: family, ipsetNames: ipsetNames))
+        return out
     }
 
     private func options(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {

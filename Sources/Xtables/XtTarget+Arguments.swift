@@ -40,8 +40,13 @@ extension XtTarget {
     /// As ``iptablesArguments(family:)``, with the ipset names by index (see ``IPSetNameQuery``).
     public func iptablesArguments(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         if case .raw(let ext) = self { return ext.rawArguments(flag: "-j") }
-        if case .set(let info) = self { return ["-j", name] + info.arguments(ipsetNames: ipsetNames) }
-        return ["-j", name] + options
+        var out = ["-j", name]
+        if case .set(let info) = self {
+            out.append(contentsOf: info.arguments(ipsetNames: ipsetNames))
+        } else {
+            out.append(contentsOf: options)
+        }
+        return out
     }
 
     private var options: [String] {
