@@ -42,6 +42,8 @@ extension XtMatch {
         case .connlimit: "connlimit"
         case .esp: "esp"
         case .ah: "ah"
+        case .tos: "tos"
+        case .connbytes: "connbytes"
         case .raw(let ext): ext.name
         }
     }
@@ -105,6 +107,8 @@ extension XtMatch {
         case .connlimit(let info): info.arguments
         case .esp(let info): info.arguments("--espspi")
         case .ah(let info): info.arguments("--ahspi")
+        case .tos(let info): info.arguments
+        case .connbytes(let info): info.arguments
         case .raw: []
         }
     }

@@ -82,6 +82,10 @@ public enum XtMatch: Hashable, Sendable {
     case esp(XtSPIRange)
     /// `-m ah` (IPv4; the IPv6 `ah` match has another layout and stays raw).
     case ah(XtSPIRange)
+    /// `-m tos`.
+    case tos(XtTOSMatch)
+    /// `-m connbytes`.
+    case connbytes(XtConnBytes)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
@@ -148,6 +152,8 @@ extension XtMatch {
             return try XtConnLimit.decode(blob, revision: ext.revision, family: family).map(XtMatch.connlimit)
         case "esp": return first ? .esp(try XtSPIRange.decode(blob)) : nil
         case "ah": return first && family == .ipv4 ? .ah(try XtSPIRange.decode(blob)) : nil
+        case "tos": return try XtTOSMatch.decode(blob, revision: ext.revision).map(XtMatch.tos)
+        case "connbytes": return first ? .connbytes(try XtConnBytes.decode(blob)) : nil
         case "sctp": return first ? .sctp(try XtSCTP.decode(blob)) : nil
         case "hashlimit": return try XtHashLimit.decode(blob, revision: ext.revision).map(XtMatch.hashlimit)
         default: return nil

@@ -24,6 +24,10 @@ extension XtTarget {
         case .classify: "CLASSIFY"
         case .checksum: "CHECKSUM"
         case .trace: "TRACE"
+        case .ttl: "TTL"
+        case .hl: "HL"
+        case .tos: "TOS"
+        case .audit: "AUDIT"
         case .raw(let ext): ext.name
         }
     }
@@ -70,6 +74,10 @@ extension XtTarget {
             // "%.4x:%.4x" of TC_H_MAJ >> 16 and TC_H_MIN.
             ["--set-class", "\(Self.hex4(UInt16(handle >> 16))):\(Self.hex4(UInt16(handle & 0xFFFF)))"]
         case .checksum(let operation): operation & 1 != 0 ? ["--checksum-fill"] : []
+        case .ttl(let info): info.arguments(prefix: "ttl")
+        case .hl(let info): info.arguments(prefix: "hl")
+        case .tos(let info): info.arguments
+        case .audit(let type): ["accept", "drop", "reject"][safe: type].map { ["--type", $0] } ?? []
         case .notrack, .trace, .set, .raw: []
         }
     }

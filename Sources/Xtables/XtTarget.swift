@@ -46,6 +46,14 @@ public enum XtTarget: Hashable, Sendable {
     case checksum(UInt8)
     /// `-j TRACE` (no info).
     case trace
+    /// `-j TTL` (IPv4).
+    case ttl(XtHopLimitTarget)
+    /// `-j HL` (IPv6).
+    case hl(XtHopLimitTarget)
+    /// `-j TOS`.
+    case tos(XtTOSTarget)
+    /// `-j AUDIT --type` (`struct xt_audit_info { __u8 type; }`: accept 0, drop 1, reject 2).
+    case audit(UInt8)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
@@ -85,6 +93,12 @@ extension XtTarget {
             try blob.require(1, "xt_CHECKSUM_info")
             decoded = .checksum(try blob.u8(0))
         case "TRACE": decoded = first ? .trace : nil
+        case "TTL" where first: decoded = .ttl(try XtHopLimitTarget.decode(blob))
+        case "HL" where first: decoded = .hl(try XtHopLimitTarget.decode(blob))
+        case "TOS": decoded = try XtTOSTarget.decode(blob, revision: revision).map(XtTarget.tos)
+        case "AUDIT" where first:
+            try blob.require(1, "xt_audit_info")
+            decoded = .audit(try blob.u8(0))
         default: decoded = nil
         }
         return decoded ?? .raw(ext)
