@@ -44,6 +44,7 @@ extension XtMatch {
         case .ah: "ah"
         case .tos: "tos"
         case .connbytes: "connbytes"
+        case .string: "string"
         case .raw(let ext): ext.name
         }
     }
@@ -109,6 +110,7 @@ extension XtMatch {
         case .ah(let info): info.arguments("--ahspi")
         case .tos(let info): info.arguments
         case .connbytes(let info): info.arguments
+        case .string(let info): info.arguments
         case .raw: []
         }
     }

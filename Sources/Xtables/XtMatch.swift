@@ -86,6 +86,8 @@ public enum XtMatch: Hashable, Sendable {
     case tos(XtTOSMatch)
     /// `-m connbytes`.
     case connbytes(XtConnBytes)
+    /// `-m string`.
+    case string(XtString)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
@@ -153,6 +155,7 @@ extension XtMatch {
         case "esp": return first ? .esp(try XtSPIRange.decode(blob)) : nil
         case "ah": return first && family == .ipv4 ? .ah(try XtSPIRange.decode(blob)) : nil
         case "tos": return try XtTOSMatch.decode(blob, revision: ext.revision).map(XtMatch.tos)
+        case "string": return try XtString.decode(blob, revision: ext.revision).map(XtMatch.string)
         case "connbytes": return first ? .connbytes(try XtConnBytes.decode(blob)) : nil
         case "sctp": return first ? .sctp(try XtSCTP.decode(blob)) : nil
         case "hashlimit": return try XtHashLimit.decode(blob, revision: ext.revision).map(XtMatch.hashlimit)

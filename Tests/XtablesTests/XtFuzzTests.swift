@@ -18,7 +18,7 @@ struct XtFuzzTests {
         ("helper", 0, 40), ("socket", 0, 0), ("socket", 1, 8), ("socket", 2, 8), ("socket", 3, 8),
         ("devgroup", 0, 24), ("cgroup", 0, 8), ("cgroup", 1, 4112), ("cgroup", 2, 528), ("rpfilter", 0, 8),
         ("sctp", 0, 292), ("ipvs", 0, 40), ("connlimit", 0, 24), ("connlimit", 1, 32), ("esp", 0, 12),
-        ("ah", 0, 12), ("tos", 0, 8), ("tos", 1, 8), ("connbytes", 0, 24), ("hashlimit", 1, 56), ("hashlimit", 2, 304), ("hashlimit", 3, 312),
+        ("ah", 0, 12), ("tos", 0, 8), ("tos", 1, 8), ("connbytes", 0, 24), ("string", 0, 160), ("string", 1, 160), ("hashlimit", 1, 56), ("hashlimit", 2, 304), ("hashlimit", 3, 312),
     ]
     static let targets: [(String, UInt8, Int)] = [
         ("REJECT", 0, 8), ("DNAT", 0, 24), ("DNAT", 1, 40), ("DNAT", 2, 48), ("SNAT", 0, 24), ("SNAT", 1, 40),
