@@ -44,29 +44,3 @@ public struct XtLimit: Hashable, Sendable {
         ["--limit", Self.rate(average)] + (burst != 5 ? ["--limit-burst", String(burst)] : [])
     }
 }
-
-/// The `pkttype` match: `struct xt_pkttype_info { int pkttype; int invert; }` (linux/netfilter/xt_pkttype.h),
-/// 8 bytes. `pkttype` is a `PACKET_*` value from linux/if_packet.h.
-public struct XtPktType: Hashable, Sendable {
-    /// The `PACKET_*` type: host 0, broadcast 1, multicast 2, otherhost 3.
-    public var packetType: Int32
-    /// Negated with `!`.
-    public var inverted: Bool
-
-    /// Creates a value from its fields.
-    public init(packetType: Int32, inverted: Bool) {
-        self.packetType = packetType
-        self.inverted = inverted
-    }
-
-    static func decode(_ blob: XtBlob) throws(DecodeError) -> XtPktType {
-        try blob.require(8, "xt_pkttype_info")
-        return XtPktType(packetType: try blob.i32(0), inverted: try blob.i32(4) != 0)
-    }
-
-    /// libxt_pkttype `pkttype_save`: the first name for the value, else the number.
-    var arguments: [String] {
-        let names: [Int32: String] = [0: "unicast", 1: "broadcast", 2: "multicast", 3: "otherhost"]
-        return (inverted ? ["!"] : []) + ["--pkt-type", names[packetType] ?? String(packetType)]
-    }
-}

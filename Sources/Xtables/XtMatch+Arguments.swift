@@ -37,6 +37,14 @@ extension XtMatch {
         case .cgroup: "cgroup"
         case .rpfilter: "rpfilter"
         case .hashlimit: "hashlimit"
+        case .sctp: "sctp"
+        case .ipvs: "ipvs"
+        case .connlimit: "connlimit"
+        case .esp: "esp"
+        case .ah: "ah"
+        case .tos: "tos"
+        case .connbytes: "connbytes"
+        case .string: "string"
         case .raw(let ext): ext.name
         }
     }
@@ -55,7 +63,10 @@ extension XtMatch {
     /// (`IP_SET_OP_GET_BYINDEX`) because the blob holds only the index.
     public func iptablesArguments(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         if case .raw(let ext) = self { return ext.rawArguments(flag: "-m") }
-        return ["-m", name] + options(family: family, ipsetNames: ipsetNames)
+        if case .comment(let text) = self { return ["-m", "comment", "--comment", XtFormat.quoted(text)] }
+        var out = ["-m", name]
+        out.append(contentsOf: options(family: family, ipsetNames: ipsetNames))
+        return out
     }
 
     private func options(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
@@ -92,6 +103,14 @@ extension XtMatch {
         case .cgroup(let info): info.arguments
         case .rpfilter(let info): info.arguments
         case .hashlimit(let info): info.arguments(family: family)
+        case .sctp(let info): info.arguments
+        case .ipvs(let info): info.arguments
+        case .connlimit(let info): info.arguments
+        case .esp(let info): info.arguments("--espspi")
+        case .ah(let info): info.arguments("--ahspi")
+        case .tos(let info): info.arguments
+        case .connbytes(let info): info.arguments
+        case .string(let info): info.arguments
         case .raw: []
         }
     }

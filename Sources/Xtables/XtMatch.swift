@@ -72,6 +72,22 @@ public enum XtMatch: Hashable, Sendable {
     case rpfilter(XtRPFilter)
     /// `-m hashlimit`.
     case hashlimit(XtHashLimit)
+    /// `-m sctp`.
+    case sctp(XtSCTP)
+    /// `-m ipvs`.
+    case ipvs(XtIPVS)
+    /// `-m connlimit`.
+    case connlimit(XtConnLimit)
+    /// `-m esp`.
+    case esp(XtSPIRange)
+    /// `-m ah` (IPv4; the IPv6 `ah` match has another layout and stays raw).
+    case ah(XtSPIRange)
+    /// `-m tos`.
+    case tos(XtTOSMatch)
+    /// `-m connbytes`.
+    case connbytes(XtConnBytes)
+    /// `-m string`.
+    case string(XtString)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
@@ -133,6 +149,15 @@ extension XtMatch {
         case "devgroup": return first ? .devgroup(try XtDevGroup.decode(blob)) : nil
         case "cgroup": return try XtCgroup.decode(blob, revision: ext.revision).map(XtMatch.cgroup)
         case "rpfilter": return first ? .rpfilter(try XtRPFilter.decode(blob)) : nil
+        case "ipvs": return first ? .ipvs(try XtIPVS.decode(blob, family: family)) : nil
+        case "connlimit":
+            return try XtConnLimit.decode(blob, revision: ext.revision, family: family).map(XtMatch.connlimit)
+        case "esp": return first ? .esp(try XtSPIRange.decode(blob)) : nil
+        case "ah": return first && family == .ipv4 ? .ah(try XtSPIRange.decode(blob)) : nil
+        case "tos": return try XtTOSMatch.decode(blob, revision: ext.revision).map(XtMatch.tos)
+        case "string": return try XtString.decode(blob, revision: ext.revision).map(XtMatch.string)
+        case "connbytes": return first ? .connbytes(try XtConnBytes.decode(blob)) : nil
+        case "sctp": return first ? .sctp(try XtSCTP.decode(blob)) : nil
         case "hashlimit": return try XtHashLimit.decode(blob, revision: ext.revision).map(XtMatch.hashlimit)
         default: return nil
         }

@@ -62,10 +62,13 @@ public struct XtRecent: Hashable, Sendable {
 
     /// libxt_recent `recent_save`.
     var arguments: [String] {
-        var out: [String] = inverted ? ["!"] : []
-        let verbs: [(Command, String)] = [(.set, "--set"), (.check, "--rcheck"), (.update, "--update"),
-                                          (.remove, "--remove")]
-        out += verbs.filter { commands.contains($0.0) }.map(\.1)
+        var out: [String] = []
+        out.reserveCapacity(12)
+        if inverted { out.append("!") }
+        if commands.contains(.set) { out.append("--set") }
+        if commands.contains(.check) { out.append("--rcheck") }
+        if commands.contains(.update) { out.append("--update") }
+        if commands.contains(.remove) { out.append("--remove") }
         // Printed with %d: values above INT_MAX come out negative, as iptables shows them.
         if seconds != 0 { out += ["--seconds", String(Int32(bitPattern: seconds))] }
         if commands.contains(.reap) { out.append("--reap") }

@@ -47,14 +47,16 @@ public struct XtStatistic: Hashable, Sendable {
 
     /// libxt_statistic `print_match(info, "--")`.
     var arguments: [String] {
-        let bang = inverted ? ["!"] : []
         switch mode {
         case .random(let probability):
-            return ["--mode", "random"] + bang + ["--probability", XtFormat.fixed11(fractionOf2p31: probability)]
+            let value = XtFormat.fixed11(fractionOf2p31: probability)
+            return inverted ? ["--mode", "random", "!", "--probability", value]
+                            : ["--mode", "random", "--probability", value]
         case .nth(let every, let packet):
             // The kernel stores every-1; iptables prints it back with a 32-bit wrap. The save path always
             // prints --packet (print_match tests `packet || *prefix`, and the prefix is "--").
-            return ["--mode", "nth"] + bang + ["--every", String(every &+ 1), "--packet", String(packet)]
+            let tail = ["--every", String(every &+ 1), "--packet", String(packet)]
+            return (inverted ? ["--mode", "nth", "!"] : ["--mode", "nth"]) + tail
         case .unknown:
             return []
         }

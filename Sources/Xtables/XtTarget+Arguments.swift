@@ -9,6 +9,7 @@ extension XtTarget {
         case .snat: "SNAT"
         case .masquerade: "MASQUERADE"
         case .redirect: "REDIRECT"
+        case .netmap: "NETMAP"
         case .mark: "MARK"
         case .connmark: "CONNMARK"
         case .log: "LOG"
@@ -23,6 +24,10 @@ extension XtTarget {
         case .classify: "CLASSIFY"
         case .checksum: "CHECKSUM"
         case .trace: "TRACE"
+        case .ttl: "TTL"
+        case .hl: "HL"
+        case .tos: "TOS"
+        case .audit: "AUDIT"
         case .raw(let ext): ext.name
         }
     }
@@ -39,8 +44,13 @@ extension XtTarget {
     /// As ``iptablesArguments(family:)``, with the ipset names by index (see ``IPSetNameQuery``).
     public func iptablesArguments(family: IPFamily, ipsetNames: [UInt16: String]) -> [String] {
         if case .raw(let ext) = self { return ext.rawArguments(flag: "-j") }
-        if case .set(let info) = self { return ["-j", name] + info.arguments(ipsetNames: ipsetNames) }
-        return ["-j", name] + options
+        var out = ["-j", name]
+        if case .set(let info) = self {
+            out.append(contentsOf: info.arguments(ipsetNames: ipsetNames))
+        } else {
+            out.append(contentsOf: options)
+        }
+        return out
     }
 
     private var options: [String] {
@@ -50,6 +60,7 @@ extension XtTarget {
         case .snat(let range): range.arguments(option: "--to-source", skipColon: false)
         case .masquerade(let range): range.arguments(option: "--to-ports", skipColon: true)
         case .redirect(let range): range.arguments(option: "--to-ports", skipColon: true)
+        case .netmap(let range): range.netmapArguments
         case .mark(let info): info.arguments
         case .connmark(let info): info.arguments
         case .log(let info): info.arguments
@@ -63,6 +74,10 @@ extension XtTarget {
             // "%.4x:%.4x" of TC_H_MAJ >> 16 and TC_H_MIN.
             ["--set-class", "\(Self.hex4(UInt16(handle >> 16))):\(Self.hex4(UInt16(handle & 0xFFFF)))"]
         case .checksum(let operation): operation & 1 != 0 ? ["--checksum-fill"] : []
+        case .ttl(let info): info.arguments(prefix: "ttl")
+        case .hl(let info): info.arguments(prefix: "hl")
+        case .tos(let info): info.arguments
+        case .audit(let type): ["accept", "drop", "reject"][safe: type].map { ["--type", $0] } ?? []
         case .notrack, .trace, .set, .raw: []
         }
     }

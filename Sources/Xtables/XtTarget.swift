@@ -16,6 +16,8 @@ public enum XtTarget: Hashable, Sendable {
     case masquerade(XtNatRange)
     /// `-j REDIRECT [--to-ports ...]`.
     case redirect(XtNatRange)
+    /// `-j NETMAP --to PREFIX`.
+    case netmap(XtNatRange)
     /// `-j MARK`.
     case mark(XtMarkTarget)
     /// `-j CONNMARK`.
@@ -44,6 +46,14 @@ public enum XtTarget: Hashable, Sendable {
     case checksum(UInt8)
     /// `-j TRACE` (no info).
     case trace
+    /// `-j TTL` (IPv4).
+    case ttl(XtHopLimitTarget)
+    /// `-j HL` (IPv6).
+    case hl(XtHopLimitTarget)
+    /// `-j TOS`.
+    case tos(XtTOSTarget)
+    /// `-j AUDIT --type` (`struct xt_audit_info { __u8 type; }`: accept 0, drop 1, reject 2).
+    case audit(UInt8)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
@@ -60,7 +70,7 @@ extension XtTarget {
         let decoded: XtTarget?
         switch ext.name {
         case "REJECT": decoded = first ? .reject(try XtReject.decode(blob, family: family)) : nil
-        case "DNAT", "SNAT", "MASQUERADE", "REDIRECT": decoded = try decodeNAT(ext, blob, family: family)
+        case "DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP": decoded = try decodeNAT(ext, blob, family: family)
         case "MARK": decoded = try XtMarkTarget.decode(blob, revision: revision).map(XtTarget.mark)
         case "CONNMARK": decoded = try XtConnmarkTarget.decode(blob, revision: revision).map(XtTarget.connmark)
         case "LOG": decoded = first ? .log(try XtLog.decode(blob)) : nil
@@ -83,6 +93,12 @@ extension XtTarget {
             try blob.require(1, "xt_CHECKSUM_info")
             decoded = .checksum(try blob.u8(0))
         case "TRACE": decoded = first ? .trace : nil
+        case "TTL" where first: decoded = .ttl(try XtHopLimitTarget.decode(blob))
+        case "HL" where first: decoded = .hl(try XtHopLimitTarget.decode(blob))
+        case "TOS": decoded = try XtTOSTarget.decode(blob, revision: revision).map(XtTarget.tos)
+        case "AUDIT" where first:
+            try blob.require(1, "xt_audit_info")
+            decoded = .audit(try blob.u8(0))
         default: decoded = nil
         }
         return decoded ?? .raw(ext)
@@ -98,6 +114,7 @@ extension XtTarget {
         case "DNAT": return .dnat(range)
         case "SNAT": return .snat(range)
         case "MASQUERADE": return .masquerade(range)
+        case "NETMAP": return .netmap(range)
         default: return .redirect(range)
         }
     }

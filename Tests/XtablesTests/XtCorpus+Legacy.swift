@@ -32,8 +32,9 @@ enum LegacyCorpus {
 }
 
 /// Older revisions that iptables 1.8.9 no longer writes on this kernel (it picks the newest revision the kernel
-/// has), so no tool run can produce them: expected text follows the revision's save function in libxt_*.c,
-/// and the cases pin the layout differences (field widths, byte order, missing fields) between revisions.
+/// has), and extensions this kernel lacks (ipvs), so no tool run can produce them: expected text follows the
+/// save function in libxt_*.c, and the cases pin the layout differences (field widths, byte order, missing
+/// fields) between revisions.
 enum OldRevisionCorpus {
     static let conntrack1 = InfoBlob(size: 152)
     static let conntrack2 = InfoBlob(size: 160)
@@ -90,6 +91,16 @@ enum OldRevisionCorpus {
                InfoBlob(size: 304).string(0, "two").u64(256, 200_000).u64(264, 5).u32(272, 0x10).u32(284, 1000)
                    .u32(288, 1000).u8(292, 128).u8(293, 64),
                "-m hashlimit --hashlimit-above 5/sec --hashlimit-burst 5 --hashlimit-name two --hashlimit-dstmask 64"),
+        XtCase(.ipv4, "ipvs", 0, InfoBlob(size: 40).u8(39, 1), "-m ipvs --ipvs"),
+        XtCase(.ipv4, "ipvs", 0, InfoBlob(size: 40).u8(39, 1).u8(38, 1), "-m ipvs ! --ipvs"),
+        XtCase(.ipv4, "ipvs", 0,
+               InfoBlob(size: 40).address(0, "10.96.0.0").address(16, "255.240.0.0").be16(32, 80).u8(34, 6)
+                   .u8(39, 0x3F).u8(38, 0x18),
+               "-m ipvs --vproto 6 --vaddr 10.96.0.0/12 ! --vport 80 --vdir REPLY --vmethod MASQ"),
+        XtCase(.ipv6, "ipvs", 0,
+               InfoBlob(size: 40).address(0, "fd00::1").address(16, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")
+                   .u8(35, 3).be16(36, 21).u8(39, 0x65).u8(38, 0x20),
+               "-m ipvs --vaddr fd00::1 ! --vmethod GATE --vportctl 21"),
         XtCase(.ipv4, "cgroup", 0, InfoBlob(size: 8).u32(0, 5).u32(4, 1), "-m cgroup ! --cgroup 5"),
         XtCase(.ipv4, "cgroup", 1, InfoBlob(size: 4112).u8(0, 1).string(4, "/kubepods/burstable"),
                #"-m cgroup --path "/kubepods/burstable""#),

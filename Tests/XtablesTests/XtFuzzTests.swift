@@ -17,7 +17,8 @@ struct XtFuzzTests {
         ("length", 0, 8), ("dscp", 0, 8), ("ttl", 0, 8), ("hl", 0, 8), ("mac", 0, 16), ("quota", 0, 24),
         ("helper", 0, 40), ("socket", 0, 0), ("socket", 1, 8), ("socket", 2, 8), ("socket", 3, 8),
         ("devgroup", 0, 24), ("cgroup", 0, 8), ("cgroup", 1, 4112), ("cgroup", 2, 528), ("rpfilter", 0, 8),
-        ("hashlimit", 1, 56), ("hashlimit", 2, 304), ("hashlimit", 3, 312),
+        ("sctp", 0, 292), ("ipvs", 0, 40), ("connlimit", 0, 24), ("connlimit", 1, 32), ("esp", 0, 12),
+        ("ah", 0, 12), ("tos", 0, 8), ("tos", 1, 8), ("connbytes", 0, 24), ("string", 0, 160), ("string", 1, 160), ("hashlimit", 1, 56), ("hashlimit", 2, 304), ("hashlimit", 3, 312),
     ]
     static let targets: [(String, UInt8, Int)] = [
         ("REJECT", 0, 8), ("DNAT", 0, 24), ("DNAT", 1, 40), ("DNAT", 2, 48), ("SNAT", 0, 24), ("SNAT", 1, 40),
@@ -26,7 +27,8 @@ struct XtFuzzTests {
         ("NFQUEUE", 0, 8), ("NFQUEUE", 1, 8), ("NFQUEUE", 2, 8), ("NFQUEUE", 3, 8), ("CT", 0, 40), ("CT", 1, 72),
         ("CT", 2, 72), ("NOTRACK", 0, 0), ("TPROXY", 0, 16), ("TPROXY", 1, 32), ("TCPMSS", 0, 8), ("DSCP", 0, 8),
         ("CLASSIFY", 0, 8), ("CHECKSUM", 0, 8), ("TRACE", 0, 0),
-        ("SET", 0, 64), ("SET", 1, 8), ("SET", 2, 16), ("SET", 3, 24),
+        ("NETMAP", 0, 40), ("TTL", 0, 8), ("HL", 0, 8), ("TOS", 0, 8), ("TOS", 1, 8),
+        ("AUDIT", 0, 8), ("SET", 0, 64), ("SET", 1, 8), ("SET", 2, 16), ("SET", 3, 24),
     ]
 
     /// Decodes and renders; returns whether it decoded (false: a DecodeError with the right path).

@@ -52,7 +52,7 @@ struct XtKernelBlobTests {
         for name in ["comment", "statistic", "addrtype", "conntrack", "multiport", "physdev", "set", "recent",
                      "connmark", "iprange", "owner", "pkttype", "policy", "REJECT", "DNAT", "SNAT", "MASQUERADE",
                      "REDIRECT", "MARK", "CONNMARK", "LOG", "NFQUEUE", "CT", "TPROXY", "SET", "mark", "limit", "tcp", "udp",
-                     "NFLOG", "TRACE", "icmp", "icmp6", "hashlimit"] {
+                     "NFLOG", "TRACE", "icmp", "icmp6", "hashlimit", "sctp", "connlimit", "esp", "ah", "NETMAP", "tos", "connbytes", "TOS", "AUDIT", "TTL", "HL", "string"] {
             #expect(names.contains(name), "no kernel blob for \(name)")
         }
     }
