@@ -52,6 +52,12 @@ struct LegacySaveDocument: Encodable {
         var text: String
         var packets: UInt64
         var bytes: UInt64
+        /// The match names in order (`comment`, `tcp`), as `-m` prints them.
+        var matches: [String]
+        /// `ACCEPT`, a chain name, an extension target name, or nil for a rule without `-j`.
+        var target: String?
+        /// Whether the target is a `-g` goto.
+        var isGoto: Bool
         /// Extensions kept raw because the decoder does not know them or could not decode them.
         var rawExtensions: [String]
 
@@ -61,6 +67,14 @@ struct LegacySaveDocument: Encodable {
             text = rule.iptablesText(ipsetNames: ipsetNames)
             packets = rule.counters.packets
             bytes = rule.counters.bytes
+            matches = rule.matches.map(\.match.name)
+            isGoto = false
+            switch rule.target {
+            case .verdict(let verdict): target = verdict.description
+            case .jump(let chain, let goto): target = chain; isGoto = goto
+            case .continueToNext: target = nil
+            case .extension(_, let decoded, _): target = decoded.name
+            }
             var raw = rule.matches.compactMap { match -> String? in
                 if case .raw(let ext) = match.match { return "\(ext.name) rev \(ext.revision)" }
                 return nil
