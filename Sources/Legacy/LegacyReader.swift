@@ -28,9 +28,12 @@ public enum LegacyReader {
             var tables = try raw.map { raw throws(DecodeError) in
                 try LegacyTable.decode(info: raw.info, entries: raw.entries, family: family)
             }
-            let indices = tables.flatMap(\.ipsetIndices)
+            var indices: [UInt16] = []
+            for index in tables.flatMap(\.ipsetIndices) where !indices.contains(index) { indices.append(index) }
             if !indices.isEmpty {
-                let names = try ipsetNamesOnThisThread(indices)
+                // Names are a rendering nicety: without them sets print as `<ipset#N>`, so a failed query
+                // (no ip_set module, a set deleted meanwhile) must not fail the whole read.
+                let names = (try? ipsetNamesOnThisThread(indices)) ?? [:]
                 for position in tables.indices { tables[position].ipsetNames = names }
             }
             return tables
