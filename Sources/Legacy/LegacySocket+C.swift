@@ -52,7 +52,8 @@ struct LegacySocket: ~Copyable {
             for (index, byte) in raw.enumerated() { buffer[LegacyLayout.tableNameLength + index] = byte }
         }
         try call(Self.getEntries, &buffer, what: "\(prefix)_SO_GET_ENTRIES", table: table)
-        return Array(buffer[LegacyLayout.getEntriesHeaderSize...])
+        buffer.removeFirst(LegacyLayout.getEntriesHeaderSize)  // in place: the blob can be megabytes
+        return buffer
     }
 
     private func call(_ option: Int32, _ buffer: inout [UInt8], what: String, table: String) throws(SyscallError) {
