@@ -123,6 +123,63 @@ enum LegacyCorpus {
             COMMIT
 
             """),
+        LegacyCase(name: "K3s flannel and Docker, all five tables", rules: """
+            *raw
+            :PREROUTING ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP
+            -A PREROUTING -p udp -m udp --dport 53 -j CT --notrack
+            COMMIT
+            *security
+            :INPUT ACCEPT [0:0]
+            :FORWARD ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            -A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+            COMMIT
+
+            """ + mangleHeader + """
+            -A PREROUTING -i flannel.1 -j MARK --set-xmark 0x1/0xffffffff
+            -A POSTROUTING -o docker0 -p udp -m udp --dport 68 -j CHECKSUM --checksum-fill
+            COMMIT
+
+            """ + natHeader + """
+            :DOCKER - [0:0]
+            :FLANNEL-POSTRTG - [0:0]
+            -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+            -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+            -A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG
+            -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+            -A DOCKER -i docker0 -j RETURN
+            -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+            -A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000 -m comment --comment "flanneld masq" -j RETURN
+            -A FLANNEL-POSTRTG -s 10.42.0.0/24 -d 10.42.0.0/16 -m comment --comment "flanneld masq" -j RETURN
+            -A FLANNEL-POSTRTG -s 10.42.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully
+            COMMIT
+
+            """ + filterHeader.replacingOccurrences(of: ":FORWARD ACCEPT", with: ":FORWARD DROP") + """
+            :DOCKER - [0:0]
+            :DOCKER-ISOLATION-STAGE-1 - [0:0]
+            :DOCKER-ISOLATION-STAGE-2 - [0:0]
+            :DOCKER-USER - [0:0]
+            :FLANNEL-FWD - [0:0]
+            -A FORWARD -j DOCKER-USER
+            -A FORWARD -j DOCKER-ISOLATION-STAGE-1
+            -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            -A FORWARD -o docker0 -j DOCKER
+            -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+            -A FORWARD -i docker0 -o docker0 -j ACCEPT
+            -A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD
+            -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+            -A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+            -A DOCKER-ISOLATION-STAGE-1 -j RETURN
+            -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+            -A DOCKER-ISOLATION-STAGE-2 -j RETURN
+            -A DOCKER-USER -j RETURN
+            -A FLANNEL-FWD -s 10.42.0.0/16 -m comment --comment "flanneld forward" -j ACCEPT
+            -A FLANNEL-FWD -d 10.42.0.0/16 -m comment --comment "flanneld forward" -j ACCEPT
+            COMMIT
+
+            """),
         LegacyCase(name: "kube-proxy IPv6", ipv6: true, rules: natHeader + """
             :KUBE-SERVICES - [0:0]
             :KUBE-SVC-X - [0:0]
