@@ -101,6 +101,31 @@ struct LegacyDifferentialTests {
     }
 }
 
+extension LegacyDifferentialTests {
+    @Test("nfscope legacy save --pid reads an unnamed namespace of a process")
+    func byPid() throws {
+        try withLab { lab in
+            let process = try lab.spawnUnshared(["sleep", "30"])
+            let pid = String(process.processIdentifier)
+            let own = try Shell.run(["readlink", "/proc/self/ns/net"])
+            // unshare enters the new namespace just before exec: wait until the process is in it.
+            var entered = false
+            for _ in 0..<100 where !entered {
+                entered = (try? Shell.run(["readlink", "/proc/\(pid)/ns/net"])).map { $0 != own && $0.contains("net:") } ?? false
+                if !entered { usleep(20_000) }
+            }
+            try #require(entered)
+            try Shell.run(["nsenter", "-t", pid, "-n", "iptables-legacy-restore"],
+                          input: "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 192.0.2.0/24 -j DROP\nCOMMIT\n")
+            let result = try NfscopeCLI.run(["legacy", "save", "--pid", pid])
+            #expect(result.status == 0, "\(result.error)")
+            let oracle = try Shell.run(["nsenter", "-t", pid, "-n", "iptables-legacy-save"])
+            #expect(normalisedSave(result.output) == normalisedSave(oracle))
+            #expect(result.output.contains("-A INPUT -s 192.0.2.0/24 -j DROP"))
+        }
+    }
+}
+
 private let filterWithCounters = """
     *filter
     :INPUT ACCEPT [0:0]
