@@ -40,9 +40,11 @@ let package = Package(
                 swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids.
         .target(name: "Route", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
+        .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack"],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
@@ -54,8 +56,9 @@ let package = Package(
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests", dependencies: ["Conntrack", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Conntrack"],
                     swiftSettings: strict),
     ]
 )

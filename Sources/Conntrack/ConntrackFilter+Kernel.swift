@@ -1,0 +1,72 @@
+import NetCore
+import Netlink
+
+extension ConntrackFilter {
+    /// The `IPCTNL_MSG_CT_GET` dump request, carrying the parts of the filter the kernel can evaluate.
+    ///
+    /// With `kernelFilter` false only the family goes in `nfgenmsg` (understood by every kernel).
+    /// Addresses go to the kernel only as exact hosts and ports only as single values with a known
+    /// protocol: `CTA_FILTER` compares for equality.
+    public func dumpRequest(kernelFilter: Bool = true) -> NetlinkRequest {
+        let family = impliedFamily
+        var request = NetlinkRequest(type: CTNetlink.messageType(CTNetlink.Message.get), flags: .dump,
+                                     familyHeader: CTNetlink.familyHeader(family: family?.addressFamily ?? 0))
+        guard kernelFilter else { return request }
+        if let mark {
+            request.append(CTNetlink.Attribute.mark, bytes: bigEndian(mark.value))
+            request.append(CTNetlink.Attribute.markMask, bytes: bigEndian(mark.mask))
+        }
+        if !statusSet.isEmpty || !statusClear.isEmpty {
+            request.append(CTNetlink.Attribute.status, bytes: bigEndian(statusSet.rawValue))
+            request.append(CTNetlink.Attribute.statusMask, bytes: bigEndian(statusSet.union(statusClear).rawValue))
+        }
+        guard family != nil else { return request }
+        let (originalFields, originalFlags) = kernelTuple(original, zone: zone)
+        let (replyFields, replyFlags) = kernelTuple(reply, zone: nil)
+        guard originalFlags != 0 || replyFlags != 0 else { return request }
+        if let zone { request.append(CTNetlink.Attribute.zone, bytes: bigEndian(zone)) }
+        if originalFlags != 0 { appendTuple(originalFields, type: CTNetlink.Attribute.tupleOriginal, to: &request) }
+        if replyFlags != 0 { appendTuple(replyFields, type: CTNetlink.Attribute.tupleReply, to: &request) }
+        request.beginNest(CTNetlink.Attribute.filter)
+        request.append(CTNetlink.Filter.originalFlags, u32: originalFlags)
+        request.append(CTNetlink.Filter.replyFlags, u32: replyFlags)
+        request.endNest()
+        return request
+    }
+
+    /// The exact fields of one direction and their `CTA_FILTER_F_*` flags.
+    private func kernelTuple(_ tuple: TupleFilter, zone: UInt16?) -> (TupleFields, UInt32) {
+        typealias F = CTNetlink.Filter
+        var fields = TupleFields()
+        var flags: UInt32 = 0
+        if let prefix = tuple.source, prefix.length == prefix.address.family.bitWidth {
+            fields.source = prefix.address; flags |= F.ipSource
+        }
+        if let prefix = tuple.destination, prefix.length == prefix.address.family.bitWidth {
+            fields.destination = prefix.address; flags |= F.ipDestination
+        }
+        if let l4Protocol {
+            fields.protocolOnly = l4Protocol; flags |= F.protoNumber
+            if l4Protocol.hasPorts, l4Protocol != .gre {
+                let source = tuple.sourcePorts.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil }
+                let destination = tuple.destinationPorts.flatMap { $0.lowerBound == $0.upperBound ? $0.lowerBound : nil }
+                if source != nil || destination != nil {
+                    fields.protocolOnly = nil
+                    fields.l4 = .ports(l4Protocol, source: source ?? 0, destination: destination ?? 0)
+                    if source != nil { flags |= F.sourcePort }
+                    if destination != nil { flags |= F.destinationPort }
+                }
+            }
+        }
+        if let zone {
+            fields.zone = zone; flags |= F.tupleZone
+        }
+        return (fields, flags)
+    }
+
+    private func appendTuple(_ fields: TupleFields, type: UInt16, to request: inout NetlinkRequest) {
+        request.beginNest(type)
+        fields.encode(into: &request)
+        request.endNest()
+    }
+}
