@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import NFScope
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The documented exit codes and the one-line error messages behind them.
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let findings: Int32 = 1
+    static let usage: Int32 = 2
+    static let environment: Int32 = 3
+    static let failure: Int32 = 4
+
+    /// Prints what went wrong and returns the exit code for it.
+    static func report(_ error: Error) -> Int32 {
+        if let failure = error as? CommandFailure {
+            printError("nfscope: \(failure.message)")
+            return failure.exitCode
+        }
+        if let problem = ProblemReport(error) {
+            printError("nfscope: \(problem.message)")
+            return problem.category == .environment ? environment : failure
+        }
+        // Help, --version and usage errors come from ArgumentParser.
+        let code = Nfscope.exitCode(for: error)
+        let message = Nfscope.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            return success
+        }
+        if !message.isEmpty { printError(message) }
+        return code == .validationFailure ? usage : code.rawValue == 64 ? usage : code.rawValue
+    }
+
+    static func printError(_ text: String) {
+        var line = text
+        if !line.hasSuffix("\n") { line += "\n" }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+/// A failure a command raises itself, with its exit code.
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32 = ExitStatus.failure
+}
