@@ -37,6 +37,7 @@ enum CTNetlink {
         static let timestamp: UInt16 = 20      // CTA_TIMESTAMP
         static let markMask: UInt16 = 21       // CTA_MARK_MASK
         static let labels: UInt16 = 22         // CTA_LABELS
+        static let synproxy: UInt16 = 24       // CTA_SYNPROXY
         static let filter: UInt16 = 25         // CTA_FILTER (kernel >= 5.8)
         static let statusMask: UInt16 = 26     // CTA_STATUS_MASK (kernel >= 5.19)
     }

@@ -59,6 +59,9 @@ struct FlowBuilder {
         case A.securityContext: securityContext = try Self.firstString(value, context: "ctnetlink.secctx")
         case A.timestamp: timestamps = try Self.timestamps(value)
         case A.labels: labels = Array(value)
+        case A.synproxy where Self.isAllZeroNest(value):
+            // ctnetlink_dump_info always adds CTA_SYNPROXY when the extension exists; all zero means unused.
+            break
         default: other.append(RawAttribute(type: type, bytes: Array(value)))
         }
     }
@@ -142,6 +145,18 @@ struct FlowBuilder {
             }
         }
         return result
+    }
+
+    private static func isAllZeroNest(_ value: ArraySlice<UInt8>) -> Bool {
+        var walker = AttributeWalker(value, context: "ctnetlink.synproxy")
+        do {
+            while let (_, field) = try walker.next() {
+                if field.contains(where: { $0 != 0 }) { return false }
+            }
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// The string in attribute 1 of a nest (`CTA_HELP_NAME`, `CTA_SECCTX_NAME`).

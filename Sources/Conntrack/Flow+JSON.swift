@@ -4,13 +4,15 @@ public let conntrackSchemaVersion = 1
 extension Flow {
     /// The flow as one line of JSON (no trailing newline), snake_case keys, with `schema_version`.
     ///
-    /// `event` adds an `"event"` key (`new`, `update`, `destroy`) for `watch`.
-    public func jsonLine(event: String? = nil) -> String {
+    /// `event` adds an `"event"` key (`new`, `update`, `destroy`) for `watch`; `action` an `"action"` key
+    /// (`would_delete`, `deleted`, `already_gone`) for `delete`.
+    public func jsonLine(event: String? = nil, action: String? = nil) -> String {
         var json = JSONText()
         json.text.reserveCapacity(512)
         json.open()
         json.field("schema_version", conntrackSchemaVersion)
         if let event { json.field("event", event) }
+        if let action { json.field("action", action) }
         writeFields(into: &json)
         json.close()
         return json.text

@@ -1,0 +1,39 @@
+import ArgumentParser
+import NFScope
+
+/// `nfscope conntrack list`: stream the table, filtered, as an aligned table or JSON lines.
+struct ConntrackListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Stream the conntrack table (filtered); --json prints one object per line."
+    )
+
+    @OptionGroup var namespace: NamespaceOptions
+    @OptionGroup var filters: FlowFilterOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let filter = try filters.filter()
+        let reader = try namespace.reader()
+        let out = LineWriter()
+        if !output.json { out.line(FlowTable.header) }
+        let summary = try reader.flows(matching: filter) { flow in
+            out.line(output.json ? flow.jsonLine() : FlowTable.row(flow))
+        }
+        out.flush()
+        if !output.json { ExitStatus.printError("\(summary.matched) flow\(summary.matched == 1 ? "" : "s")") }
+        try ConntrackListCommand.checkConsistency(summary)
+    }
+
+    /// A dump that lost messages is reported, with the findings exit code, rather than passed off as whole.
+    static func checkConsistency(_ summary: DumpSummary) throws {
+        switch summary.inconsistency {
+        case nil: return
+        case .messagesLost?:
+            throw CommandFailure(message: "the dump lost messages (ENOBUFS): the listing is incomplete", exitCode: ExitStatus.findings)
+        case .interrupted?:
+            throw CommandFailure(message: "the table changed during the dump (NLM_F_DUMP_INTR): entries may be missing or doubled",
+                                 exitCode: ExitStatus.findings)
+        }
+    }
+}
