@@ -6,7 +6,8 @@ extension ConntrackFilter {
     ///
     /// With `kernelFilter` false only the family goes in `nfgenmsg` (understood by every kernel).
     /// Addresses go to the kernel only as exact hosts and ports only as single values with a known
-    /// protocol: `CTA_FILTER` compares for equality.
+    /// protocol: `CTA_FILTER` compares for equality. The protocol number goes with the original tuple
+    /// (and with the reply tuple only when that has conditions of its own).
     public func dumpRequest(kernelFilter: Bool = true) -> NetlinkRequest {
         let family = impliedFamily
         var request = NetlinkRequest(type: CTNetlink.messageType(CTNetlink.Message.get), flags: .dump,
@@ -20,9 +21,8 @@ extension ConntrackFilter {
             request.append(CTNetlink.Attribute.status, bytes: bigEndian(statusSet.rawValue))
             request.append(CTNetlink.Attribute.statusMask, bytes: bigEndian(statusSet.union(statusClear).rawValue))
         }
-        guard family != nil else { return request }
         let (originalFields, originalFlags) = kernelTuple(original, zone: zone)
-        let (replyFields, replyFlags) = kernelTuple(reply, zone: nil)
+        let (replyFields, replyFlags) = reply.isEmpty ? (TupleFields(), 0) : kernelTuple(reply, zone: nil)
         guard originalFlags != 0 || replyFlags != 0 else { return request }
         if let zone { request.append(CTNetlink.Attribute.zone, bytes: bigEndian(zone)) }
         if originalFlags != 0 { appendTuple(originalFields, type: CTNetlink.Attribute.tupleOriginal, to: &request) }

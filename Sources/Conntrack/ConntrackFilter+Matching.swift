@@ -38,7 +38,7 @@ extension NATFilter {
         case .snat: return status.contains(.sourceNAT)
         case .dnat: return status.contains(.destinationNAT)
         case .any: return !status.isDisjoint(with: [.sourceNAT, .destinationNAT])
-        case .none: return status.isDisjoint(with: [.sourceNAT, .destinationNAT])
+        case .neither: return status.isDisjoint(with: [.sourceNAT, .destinationNAT])
         }
     }
 }

@@ -101,6 +101,6 @@ public enum NATFilter: String, Hashable, Sendable, CaseIterable {
     case dnat
     /// Either.
     case any
-    /// Neither.
-    case none
+    /// Neither (`none` on the command line; not named `none`, which would read as `Optional.none`).
+    case neither = "none"
 }
