@@ -21,10 +21,11 @@ extension ConntrackFilter {
             request.append(CTNetlink.Attribute.status, bytes: bigEndian(statusSet.rawValue))
             request.append(CTNetlink.Attribute.statusMask, bytes: bigEndian(statusSet.union(statusClear).rawValue))
         }
+        // ctnetlink_alloc_filter refuses a tuple filter without a family (EOPNOTSUPP).
+        guard family != nil else { return request }
         let (originalFields, originalFlags) = kernelTuple(original, zone: zone)
         let (replyFields, replyFlags) = reply.isEmpty ? (TupleFields(), 0) : kernelTuple(reply, zone: nil)
         guard originalFlags != 0 || replyFlags != 0 else { return request }
-        if let zone { request.append(CTNetlink.Attribute.zone, bytes: bigEndian(zone)) }
         if originalFlags != 0 { appendTuple(originalFields, type: CTNetlink.Attribute.tupleOriginal, to: &request) }
         if replyFlags != 0 { appendTuple(replyFields, type: CTNetlink.Attribute.tupleReply, to: &request) }
         request.beginNest(CTNetlink.Attribute.filter)
@@ -34,15 +35,23 @@ extension ConntrackFilter {
         return request
     }
 
+    /// Whether part of the filter can go into `CTA_FILTER` (which needs a family).
+    var hasKernelTupleConditions: Bool {
+        l4Protocol != nil || zone != nil
+            || [original.source, original.destination, reply.source, reply.destination].contains { $0 != nil }
+    }
+
     /// The exact fields of one direction and their `CTA_FILTER_F_*` flags.
     private func kernelTuple(_ tuple: TupleFilter, zone: UInt16?) -> (TupleFields, UInt32) {
         typealias F = CTNetlink.Filter
         var fields = TupleFields()
         var flags: UInt32 = 0
-        if let prefix = tuple.source, prefix.length == prefix.address.family.bitWidth {
+        // IPv6 addresses stay in Swift: on Linux 6.18 an exact IPv6 address in CTA_FILTER matched no flow
+        // at all (the kernel dropped flows the filter should keep, which Swift cannot undo).
+        if let prefix = tuple.source, prefix.address.family == .ipv4, prefix.length == 32 {
             fields.source = prefix.address; flags |= F.ipSource
         }
-        if let prefix = tuple.destination, prefix.length == prefix.address.family.bitWidth {
+        if let prefix = tuple.destination, prefix.address.family == .ipv4, prefix.length == 32 {
             fields.destination = prefix.address; flags |= F.ipDestination
         }
         if let l4Protocol {
@@ -58,6 +67,9 @@ extension ConntrackFilter {
                 }
             }
         }
+        // Only the tuple's CTA_TUPLE_ZONE: with a top-level CTA_ZONE as well, ctnetlink_parse_tuple_zone
+        // answers EINVAL for any zone but 0. Linux 6.18 accepts it and still sends every zone; the Swift
+        // filter does the work there, and a kernel that honours it saves the copies.
         if let zone {
             fields.zone = zone; flags |= F.tupleZone
         }

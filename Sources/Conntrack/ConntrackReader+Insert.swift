@@ -14,9 +14,13 @@ extension ConntrackReader {
                                      familyHeader: CTNetlink.familyHeader(family: flow.family.addressFamily))
         flow.original.encode(into: &request, as: A.tupleOriginal)
         flow.reply.encode(into: &request, as: A.tupleReply)
-        let settable = flow.status.subtracting([.sourceNAT, .destinationNAT, .sourceNATDone, .destinationNATDone,
-                                                .confirmed, .dying, .template, .untracked, .offload, .hardwareOffload])
-        request.append(A.status, bytes: bigEndian(settable.rawValue))
+        // ctnetlink_create_conntrack sets IPS_CONFIRMED (and NAT set-up its _DONE bits) before it applies
+        // CTA_STATUS, and ctnetlink_change_status answers EBUSY to a status that would clear them.
+        var status = flow.status.subtracting([.sourceNAT, .destinationNAT, .sourceNATDone, .destinationNATDone,
+                                              .dying, .template, .untracked, .offload, .hardwareOffload])
+        status.insert(.confirmed)
+        if destinationNAT != nil { status.formUnion([.destinationNAT, .destinationNATDone]) }
+        request.append(A.status, bytes: bigEndian(status.rawValue))
         request.append(A.timeout, bytes: bigEndian(flow.timeout ?? 3600))
         if let mark = flow.mark { request.append(A.mark, bytes: bigEndian(mark)) }
         if let zone = flow.zone, zone.direction == .both { request.append(A.zone, bytes: bigEndian(zone.id)) }

@@ -29,6 +29,20 @@ public final class ConntrackReader {
     @discardableResult
     public func flows(matching filter: ConntrackFilter = ConntrackFilter(),
                       _ body: (Flow) throws -> Void) throws -> DumpSummary {
+        // The kernel takes tuple filters only with a family: without one, ask per family so it can filter.
+        guard filter.impliedFamily == nil, filter.hasKernelTupleConditions else {
+            return try dump(filter, body)
+        }
+        var total = DumpSummary()
+        for family in IPFamily.allCases {
+            var perFamily = filter
+            perFamily.family = family
+            total.add(try dump(perFamily, body))
+        }
+        return total
+    }
+
+    private func dump(_ filter: ConntrackFilter, _ body: (Flow) throws -> Void) throws -> DumpSummary {
         var summary = DumpSummary()
         let operation = NetlinkOperation.dump("conntrack table")
         do {
@@ -74,6 +88,13 @@ public struct DumpSummary: Hashable, Sendable {
     public var inconsistency: DumpInconsistency?
 
     public init() {}
+
+    mutating func add(_ other: DumpSummary) {
+        received += other.received
+        matched += other.matched
+        if case .refused = other.kernelFilter { kernelFilter = other.kernelFilter }
+        inconsistency = inconsistency ?? other.inconsistency
+    }
 }
 
 /// What happened to the filter sent with a dump.

@@ -16,12 +16,21 @@ struct ConntrackListCommand: ParsableCommand {
         let filter = try filters.filter()
         let reader = try namespace.reader()
         let out = LineWriter()
-        if !output.json { out.line(FlowTable.header) }
+        // The header waits for the first row, so a refused dump prints only its error.
+        var headerPending = !output.json
         let summary = try reader.flows(matching: filter) { flow in
+            if headerPending { out.line(FlowTable.header); headerPending = false }
             out.line(output.json ? flow.jsonLine() : FlowTable.row(flow))
         }
+        if headerPending { out.line(FlowTable.header) }
         out.flush()
-        if !output.json { ExitStatus.printError("\(summary.matched) flow\(summary.matched == 1 ? "" : "s")") }
+        if !output.json {
+            var note = "\(summary.matched) flow\(summary.matched == 1 ? "" : "s")"
+            if case .refused(let errno) = summary.kernelFilter {
+                note += " (the kernel refused the dump filter with \(errno.describedWithName); filtered in nfscope)"
+            }
+            ExitStatus.printError(note)
+        }
         try ConntrackListCommand.checkConsistency(summary)
     }
 

@@ -22,7 +22,7 @@ struct FakeKernelTests {
     func kernelIgnoresFilter() throws {
         let transport = Self.ignoringKernel()
         let reader = ConntrackReader(connection: NetlinkConnection(transport: transport))
-        let filter = ConntrackFilter(l4Protocol: .tcp, original: TupleFilter(destinationPorts: 80...80))
+        let filter = ConntrackFilter(family: .ipv4, l4Protocol: .tcp, original: TupleFilter(destinationPorts: 80...80))
         var flows: [Flow] = []
         let summary = try reader.flows(matching: filter) { flows.append($0) }
         #expect(summary.received == Self.table.count)
