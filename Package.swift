@@ -38,8 +38,8 @@ let package = Package(
                 dependencies: ["NetCore", "Netlink", "CMNL",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
-        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids.
-        .target(name: "Route", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
+        .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
         .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // The public library API.

@@ -1,5 +1,5 @@
 /// Parsing and printing addresses in their usual text forms (dotted quad, RFC 5952 for IPv6).
-extension IPAddress: CustomStringConvertible, LosslessStringConvertible, Codable {
+extension IPAddress: CustomStringConvertible, LosslessStringConvertible, CodableAsText {
     public init?(_ text: String) {
         if text.contains(":") {
             guard let value = IPAddress.parseV6(Substring(text)) else { return nil }
@@ -19,19 +19,6 @@ extension IPAddress: CustomStringConvertible, LosslessStringConvertible, Codable
         }
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = IPAddress(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not an IP address: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 
     static func parseV4(_ text: Substring) -> UInt32? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

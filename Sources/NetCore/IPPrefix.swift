@@ -1,5 +1,5 @@
 /// An address with a prefix length, such as `10.42.0.0/16`, as routes and addresses carry them.
-public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct IPPrefix: Hashable, Sendable, LosslessStringConvertible, CodableAsText {
     /// The address as given (host bits are kept: `10.42.0.7/24` is an interface address).
     public var address: IPAddress
     /// The number of leading bits that form the network part.
@@ -48,19 +48,6 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public var description: String { "\(address)/\(length)" }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = IPPrefix(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not an IP prefix: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 
     static func v6Mask(_ length: Int) -> (UInt64, UInt64) {
         let high: UInt64 = length >= 64 ? ~0 : (length == 0 ? 0 : ~UInt64(0) << (64 - length))

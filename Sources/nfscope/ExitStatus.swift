@@ -30,8 +30,10 @@ enum ExitStatus {
             if !message.isEmpty { print(message) }
             return success
         }
-        if !message.isEmpty { printError(message) }
-        return code == .validationFailure ? usage : code.rawValue == 64 ? usage : code.rawValue
+        // Usage errors: ArgumentParser's message without the usage block, so stderr stays one line.
+        let short = Nfscope.message(for: error).split(separator: "\n").first.map(String.init) ?? message
+        printError("nfscope: \(short) (see 'nfscope --help')")
+        return code == .validationFailure ? usage : code.rawValue
     }
 
     static func printError(_ text: String) {

@@ -16,7 +16,7 @@ enum NamespaceListText {
 
     static func header(_ report: NamespaceReport) -> String {
         var parts = ["netns \(report.label)"]
-        if report.isCurrent { parts.append("(current)") }
+        if report.isCurrent, report.label != "current" { parts.append("(current)") }
         if report.names.count > 1 { parts.append("aka " + report.names.dropFirst().joined(separator: ", ")) }
         parts.append("inode \(report.inode)")
         let shown = report.processes.map { "\($0.pid) \($0.command)" }.joined(separator: ", ")
