@@ -3,7 +3,7 @@ extension ConntrackStatistics {
     public var jsonLine: String {
         var json = JSONText()
         json.open()
-        json.field("schema_version", conntrackSchemaVersion)
+        json.field("schema_version", UInt(conntrackSchemaVersion))
         if let entries { json.field("entries", entries) }
         if let maximum { json.field("max_entries", maximum) }
         json.key("total"); Self.write(total.counters, into: &json)
@@ -43,8 +43,8 @@ extension ConntrackStatistics {
         json.open()
         for name in CPUStatistics.names where !name.isEmpty {
             guard let value = counters[name] else { continue }
-            json.text.append(json.text.last == "{" ? "" : ",")
-            json.text.append("\"\(name)\":\(value)")
+            json.key(dynamic: name)
+            json.number(value)
         }
         json.close()
     }

@@ -56,10 +56,12 @@ extension ConntrackReader {
         let global = NetlinkRequest(type: CTNetlink.messageType(CTNetlink.Message.getStats), flags: [],
                                     familyHeader: CTNetlink.familyHeader(family: 0))
         for message in try connection.request(global, operation: .get("conntrack statistics")) {
-            var walker = AttributeWalker(message.payload.dropFirst(CTNetlink.familyHeaderSize), context: "ctnetlink.stats")
-            while let (type, value) = try walker.next() {
-                if type == 1 { result.entries = try AttributeValue.be32(value, "ctnetlink.stats.entries") }
-                if type == 2 { result.maximum = try AttributeValue.be32(value, "ctnetlink.stats.max_entries") }
+            try message.payload.dropFirst(CTNetlink.familyHeaderSize).withUnsafeBytes { bytes in
+                var walker = AttributeWalker(bytes, context: "ctnetlink.stats")
+                while let (type, value) = try walker.next() {
+                    if type == 1 { result.entries = try AttributeValue.be32(value, "ctnetlink.stats.entries") }
+                    if type == 2 { result.maximum = try AttributeValue.be32(value, "ctnetlink.stats.max_entries") }
+                }
             }
         }
         let perCPU = NetlinkRequest(type: CTNetlink.messageType(CTNetlink.Message.getStatsCPU), flags: .dump,
@@ -79,17 +81,21 @@ extension ConntrackReader {
 }
 
 extension CPUStatistics {
-    init(decoding payload: ArraySlice<UInt8>) throws(DecodeError) {
+    init(decoding payload: ArraySlice<UInt8>) throws {
         guard payload.count >= CTNetlink.familyHeaderSize else {
             throw DecodeError(path: "ctnetlink.stats_cpu.nfgenmsg", offset: 0, reason: "needs 4 bytes, has \(payload.count)")
         }
         let start = payload.startIndex
         self.init(cpu: UInt16(payload[start + 2]) << 8 | UInt16(payload[start + 3]))
-        var walker = AttributeWalker(payload.dropFirst(CTNetlink.familyHeaderSize), context: "ctnetlink.stats_cpu")
-        while let (type, value) = try walker.next() {
-            let name = Int(type) < Self.names.count ? Self.names[Int(type)] : "attr_\(type)"
-            guard !name.isEmpty else { continue }
-            counters[name] = UInt64(try AttributeValue.be32(value, "ctnetlink.stats_cpu.counter"))
+        var counters: [String: UInt64] = [:]
+        try payload.dropFirst(CTNetlink.familyHeaderSize).withUnsafeBytes { bytes in
+            var walker = AttributeWalker(bytes, context: "ctnetlink.stats_cpu")
+            while let (type, value) = try walker.next() {
+                let name = Int(type) < Self.names.count ? Self.names[Int(type)] : "attr_\(type)"
+                guard !name.isEmpty else { continue }
+                counters[name] = UInt64(try AttributeValue.be32(value, "ctnetlink.stats_cpu.counter"))
+            }
         }
+        self.counters = counters
     }
 }

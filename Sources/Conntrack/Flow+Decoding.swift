@@ -18,12 +18,17 @@ extension Flow {
         guard let family = IPFamily(addressFamily: first) else {
             throw DecodeError(path: "ctnetlink.nfgenmsg.family", offset: 0, reason: "family \(first) is not IPv4 or IPv6")
         }
-        var builder = FlowBuilder()
-        var walker = AttributeWalker(payload.dropFirst(CTNetlink.familyHeaderSize), context: "ctnetlink")
-        while let (type, value) = try walker.next() {
-            try builder.take(type, value)
+        let result = payload.dropFirst(CTNetlink.familyHeaderSize).withUnsafeBytes { bytes -> Result<Flow, DecodeError> in
+            var builder = FlowBuilder()
+            var walker = AttributeWalker(bytes, context: "ctnetlink")
+            do throws(DecodeError) {
+                while let (type, value) = try walker.next() { try builder.take(type, value) }
+                return .success(try builder.flow(family: family))
+            } catch {
+                return .failure(error)
+            }
         }
-        self = try builder.flow(family: family)
+        self = try result.get()
     }
 }
 
@@ -41,7 +46,7 @@ struct FlowBuilder {
     var timestamps: Timestamps?
     var other: [RawAttribute] = []
 
-    mutating func take(_ type: UInt16, _ value: ArraySlice<UInt8>) throws(DecodeError) {
+    mutating func take(_ type: UInt16, _ value: UnsafeRawBufferPointer) throws(DecodeError) {
         switch type {
         case A.tupleOriginal: original = try Self.tuple(value, "orig")
         case A.tupleReply: reply = try Self.tuple(value, "reply")
@@ -85,7 +90,7 @@ struct FlowBuilder {
         return nil
     }
 
-    private static func tuple(_ value: ArraySlice<UInt8>, _ which: String) throws(DecodeError) -> Tuple {
+    private static func tuple(_ value: UnsafeRawBufferPointer, _ which: String) throws(DecodeError) -> Tuple {
         do {
             return try Tuple(decoding: value)
         } catch {
@@ -93,7 +98,7 @@ struct FlowBuilder {
         }
     }
 
-    private mutating func takeCounters(_ value: ArraySlice<UInt8>, original: Bool) throws(DecodeError) {
+    private mutating func takeCounters(_ value: UnsafeRawBufferPointer, original: Bool) throws(DecodeError) {
         var packets: UInt64 = 0, bytes: UInt64 = 0
         var walker = AttributeWalker(value, context: "ctnetlink.counters")
         while let (type, field) = try walker.next() {
@@ -114,7 +119,7 @@ struct FlowBuilder {
         counters = result
     }
 
-    private static func protocolState(_ value: ArraySlice<UInt8>) throws(DecodeError) -> ProtocolState? {
+    private static func protocolState(_ value: UnsafeRawBufferPointer) throws(DecodeError) -> ProtocolState? {
         typealias P = CTNetlink.ProtoInfoAttribute
         var walker = AttributeWalker(value, context: "ctnetlink.protoinfo")
         var state: ProtocolState?
@@ -134,7 +139,7 @@ struct FlowBuilder {
         return state
     }
 
-    private static func timestamps(_ value: ArraySlice<UInt8>) throws(DecodeError) -> Timestamps {
+    private static func timestamps(_ value: UnsafeRawBufferPointer) throws(DecodeError) -> Timestamps {
         var result = Timestamps()
         var walker = AttributeWalker(value, context: "ctnetlink.timestamp")
         while let (type, field) = try walker.next() {
@@ -147,7 +152,7 @@ struct FlowBuilder {
         return result
     }
 
-    private static func isAllZeroNest(_ value: ArraySlice<UInt8>) -> Bool {
+    private static func isAllZeroNest(_ value: UnsafeRawBufferPointer) -> Bool {
         var walker = AttributeWalker(value, context: "ctnetlink.synproxy")
         do {
             while let (_, field) = try walker.next() {
@@ -160,10 +165,10 @@ struct FlowBuilder {
     }
 
     /// The string in attribute 1 of a nest (`CTA_HELP_NAME`, `CTA_SECCTX_NAME`).
-    private static func firstString(_ value: ArraySlice<UInt8>, context: StaticString) throws(DecodeError) -> String? {
+    private static func firstString(_ value: UnsafeRawBufferPointer, context: StaticString) throws(DecodeError) -> String? {
         var walker = AttributeWalker(value, context: context)
         while let (type, field) = try walker.next() {
-            if type == 1 { return field.nulTerminatedString }
+            if type == 1 { return AttributeValue.string(field) }
         }
         return nil
     }

@@ -7,15 +7,24 @@ extension Flow {
     /// `event` adds an `"event"` key (`new`, `update`, `destroy`) for `watch`; `action` an `"action"` key
     /// (`would_delete`, `deleted`, `already_gone`) for `delete`.
     public func jsonLine(event: String? = nil, action: String? = nil) -> String {
-        var json = JSONText()
-        json.text.reserveCapacity(512)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        appendJSONLine(to: &bytes, event: event, action: action)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the same JSON object as UTF-8 bytes, for writers that stream many flows without building
+    /// a `String` for each.
+    public func appendJSONLine(to bytes: inout [UInt8], event: String? = nil, action: String? = nil) {
+        var json = JSONText(into: bytes)
+        bytes = []
         json.open()
-        json.field("schema_version", conntrackSchemaVersion)
+        json.field("schema_version", UInt(conntrackSchemaVersion))
         if let event { json.field("event", event) }
         if let action { json.field("action", action) }
         writeFields(into: &json)
         json.close()
-        return json.text
+        bytes = json.bytes
     }
 
     func writeFields(into json: inout JSONText) {
@@ -27,12 +36,17 @@ extension Flow {
         json.key("reply"); reply.writeJSON(into: &json)
         if let master { json.key("master"); master.writeJSON(into: &json) }
         json.key("status"); json.openArray()
-        for name in status.names { json.string(name) }
+        var bits = status.rawValue
+        while bits != 0 {
+            let bit = bits.trailingZeroBitCount
+            json.string(bit < ConntrackStatus.bitNames.count ? ConntrackStatus.bitNames[bit] : "BIT_\(bit)")
+            bits &= bits - 1
+        }
         json.closeArray()
         json.field("status_bits", status.rawValue)
         json.field("seen_reply", sawReply)
         json.key("nat"); json.openArray()
-        for translation in natTranslations {
+        for translation in status.isDisjoint(with: [.sourceNAT, .destinationNAT]) ? [] : natTranslations {
             json.open()
             json.field("kind", translation.kind.rawValue.lowercased())
             json.field("from", translation.before.description)
@@ -88,8 +102,8 @@ extension Flow {
 extension Tuple {
     func writeJSON(into json: inout JSONText) {
         json.open()
-        json.field("src", source.description)
-        json.field("dst", destination.description)
+        json.field("src", address: source)
+        json.field("dst", address: destination)
         switch l4 {
         case .ports(_, let sourcePort, let destinationPort):
             json.field("sport", sourcePort)

@@ -3,7 +3,7 @@ import NetCore
 extension Tuple {
     /// Decodes a `CTA_TUPLE_ORIG`/`CTA_TUPLE_REPLY`/`CTA_TUPLE_MASTER` nest; error paths start at `tuple`
     /// and the flow decoder prefixes which tuple it was.
-    init(decoding payload: ArraySlice<UInt8>) throws(DecodeError) {
+    init(decoding payload: UnsafeRawBufferPointer) throws(DecodeError) {
         var source: IPAddress?, destination: IPAddress?, l4: L4?, zone: UInt16?
         var walker = AttributeWalker(payload, context: "tuple")
         while let (type, value) = try walker.next() {
@@ -24,7 +24,7 @@ extension Tuple {
         self.init(source: source, destination: destination, l4: l4, zone: zone)
     }
 
-    private static func decodeAddresses(_ payload: ArraySlice<UInt8>) throws(DecodeError) -> (IPAddress?, IPAddress?) {
+    private static func decodeAddresses(_ payload: UnsafeRawBufferPointer) throws(DecodeError) -> (IPAddress?, IPAddress?) {
         var source: IPAddress?, destination: IPAddress?
         var walker = AttributeWalker(payload, context: "tuple.ip")
         while let (type, value) = try walker.next() {
@@ -42,7 +42,7 @@ extension Tuple {
 
 extension L4 {
     /// Decodes a `CTA_TUPLE_PROTO` nest.
-    init(decoding payload: ArraySlice<UInt8>) throws(DecodeError) {
+    init(decoding payload: UnsafeRawBufferPointer) throws(DecodeError) {
         typealias P = CTNetlink.ProtoAttribute
         var number: UInt8?, sourcePort: UInt16?, destinationPort: UInt16?
         var icmpType: UInt8?, icmpCode: UInt8?, icmpID: UInt16?

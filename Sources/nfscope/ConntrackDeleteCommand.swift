@@ -40,7 +40,7 @@ struct ConntrackDeleteCommand: ParsableCommand {
 
     private func emit(_ flow: Flow, action: String, to out: LineWriter) {
         if output.json {
-            out.line(flow.jsonLine(action: action))
+            out.line { flow.appendJSONLine(to: &$0, action: action) }
         } else {
             out.line(action.padding(toLength: 13, withPad: " ", startingAt: 0) + " " + FlowTable.row(flow))
         }

@@ -20,7 +20,11 @@ struct ConntrackListCommand: ParsableCommand {
         var headerPending = !output.json
         let summary = try reader.flows(matching: filter) { flow in
             if headerPending { out.line(FlowTable.header); headerPending = false }
-            out.line(output.json ? flow.jsonLine() : FlowTable.row(flow))
+            if output.json {
+                out.line { flow.appendJSONLine(to: &$0) }
+            } else {
+                out.line(FlowTable.row(flow))
+            }
         }
         if headerPending { out.line(FlowTable.header) }
         out.flush()

@@ -18,6 +18,13 @@ final class LineWriter {
         if buffer.count >= limit { flush() }
     }
 
+    /// Lets `body` append one line's bytes in place (no `String` per line), then ends the line.
+    func line(appending body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= limit { flush() }
+    }
+
     func flush() {
         var offset = 0
         while offset < buffer.count {
