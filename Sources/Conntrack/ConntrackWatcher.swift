@@ -23,7 +23,8 @@ public final class ConntrackWatcher {
                             receiveBufferBytes: Int? = nil, wakeEveryMilliseconds: Int = 200) throws {
         let connection = try namespace.connection(.netfilter)
         guard let socket = connection.transport as? NetlinkSocket else {
-            preconditionFailure("NamespaceHandle.connection returns a NetlinkSocket transport")
+            throw NetlinkError(operation: .setsockopt("NETLINK_ADD_MEMBERSHIP"), errno: .notSupported,
+                               kernelMessage: "the connection's transport is not a socket", namespace: connection.namespace)
         }
         for group in types.groups { try socket.join(group: group) }
         if let receiveBufferBytes { try socket.setReceiveBufferSize(receiveBufferBytes) }
