@@ -113,6 +113,20 @@ struct FakeKernelTests {
         #expect(names == ["new", "lost", "update", "destroy"])
     }
 
+    @Test("a dump that overruns the socket buffer is reported as incomplete, not passed off as whole")
+    func dumpOverrun() throws {
+        let transport = ScriptedTransport { _, sequence, portID in
+            [.datagram(restamped(Golden.tcpDNAT, sequence: sequence, portID: portID)), .failure(.noBufferSpace),
+             .datagram(restamped(Golden.udpZone5, sequence: sequence, portID: portID)),
+             .datagram(controlMessage(type: NetlinkControlType.done, sequence: sequence, portID: portID, code: 0))]
+        }
+        let reader = ConntrackReader(connection: NetlinkConnection(transport: transport))
+        var count = 0
+        let summary = try reader.flows { _ in count += 1 }
+        #expect(summary.inconsistency == .messagesLost)
+        #expect(count == 1)
+    }
+
     @Test("watch filters events in Swift")
     func watchFilter() throws {
         let transport = ScriptedTransport { _, _, _ in [] }

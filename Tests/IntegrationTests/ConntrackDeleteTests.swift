@@ -62,6 +62,34 @@ struct ConntrackDeleteTests {
         }
     }
 
+    @Test("an event-buffer overrun is reported as lost events, and the watch goes on")
+    func eventOverrun() throws {
+        try withLab { lab in
+            let table = try lab.namespace("ovr")
+            let handle = try NamespaceHandle(path: table.path)
+            let watcher = try ConntrackWatcher(namespace: handle, types: .new, receiveBufferBytes: 4096, wakeEveryMilliseconds: 100)
+            let reader = try ConntrackReader(namespace: handle)
+            for index in 0..<2000 { try reader.insert(Self.udp(index, dport: 53)) }
+            var names: [String] = []
+            var quiet = 0
+            try watcher.watch(stop: { quiet += 1; return quiet > 3 }) { event in
+                names.append(event.name)
+                quiet = 0
+                return true
+            }
+            #expect(names.contains("lost"))
+            #expect(names.filter { $0 == "new" }.count < 2000)
+            // After the overrun the subscription still delivers.
+            try reader.insert(Self.udp(3000, dport: 99))
+            var after: [Flow] = []
+            try watcher.watch(stop: { true }) { event in
+                if let flow = event.flow { after.append(flow) }
+                return false
+            }
+            #expect(after.first?.original.destinationPort == 99)
+        }
+    }
+
     @Test("a namespace removed before it is opened gives a clear error")
     func namespaceGoneBeforeOpen() throws {
         let name = "nfs-test-\(getpid())-gone"
