@@ -38,6 +38,9 @@ let package = Package(
                 dependencies: ["NetCore", "Netlink", "CMNL",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
+        // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
+        // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
+        .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
@@ -54,11 +57,22 @@ let package = Package(
 
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.
+        .target(name: "NetlinkTesting",
+                dependencies: ["Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                path: "Tests/NetlinkTesting", swiftSettings: strict),
+        .testTarget(name: "NetlinkTests",
+                    dependencies: ["Netlink", "NetCore", "NetlinkTesting",
+                                   .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
+        .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "ConntrackTests", dependencies: ["Conntrack", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests",
+                    dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Conntrack"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Xtables", "CNFTNL",
+                                   "Conntrack"],
                     swiftSettings: strict),
     ]
 )

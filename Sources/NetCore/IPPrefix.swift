@@ -14,10 +14,16 @@ public struct IPPrefix: Hashable, Sendable, LosslessStringConvertible, CodableAs
 
     /// Parses `ADDRESS/LENGTH`, or a bare address as a host prefix.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard let first = parts.first, let address = IPAddress(String(first)) else { return nil }
-        let length = parts.count == 2 ? Int(parts[1]) : address.family.bitWidth
-        guard let length else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = IPAddress(String(parts[0])) else { return nil }
+        guard parts.count == 2 else {
+            self.init(address: address, length: address.family.bitWidth)
+            return
+        }
+        // Digits only: Swift's Int("+8") would accept a sign, and "10.0.0.0/" must not mean a host prefix.
+        let digits = parts[1]
+        guard (1...3).contains(digits.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let length = Int(digits) else { return nil }
         self.init(address: address, length: length)
     }
 
