@@ -1,22 +1,22 @@
 extension ConntrackStatistics {
     /// The statistics as one JSON object with `schema_version`.
     public var jsonLine: String {
-        var json = JSONText()
-        json.open()
-        json.field("schema_version", UInt(conntrackSchemaVersion))
-        if let entries { json.field("entries", entries) }
-        if let maximum { json.field("max_entries", maximum) }
-        json.key("total"); Self.write(total.counters, into: &json)
-        json.key("per_cpu"); json.openArray()
-        for cpu in perCPU {
+        JSONText.string { json in
             json.open()
-            if let number = cpu.cpu { json.field("cpu", number) }
-            json.key("counters"); Self.write(cpu.counters, into: &json)
+            json.field("schema_version", UInt(conntrackSchemaVersion))
+            if let entries { json.field("entries", entries) }
+            if let maximum { json.field("max_entries", maximum) }
+            json.key("total"); Self.write(total.counters, into: &json)
+            json.key("per_cpu"); json.openArray()
+            for cpu in perCPU {
+                json.open()
+                if let number = cpu.cpu { json.field("cpu", number) }
+                json.key("counters"); Self.write(cpu.counters, into: &json)
+                json.close()
+            }
+            json.closeArray()
             json.close()
         }
-        json.closeArray()
-        json.close()
-        return json.text
     }
 
     /// A short text report: entries of maximum, then the per-CPU counters in a table with a total row.

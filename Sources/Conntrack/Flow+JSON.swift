@@ -16,15 +16,14 @@ extension Flow {
     /// Appends the same JSON object as UTF-8 bytes, for writers that stream many flows without building
     /// a `String` for each.
     public func appendJSONLine(to bytes: inout [UInt8], event: String? = nil, action: String? = nil) {
-        var json = JSONText(into: bytes)
-        bytes = []
-        json.open()
-        json.field("schema_version", UInt(conntrackSchemaVersion))
-        if let event { json.field("event", event) }
-        if let action { json.field("action", action) }
-        writeFields(into: &json)
-        json.close()
-        bytes = json.bytes
+        JSONText.write(into: &bytes) { json in
+            json.open()
+            json.field("schema_version", UInt(conntrackSchemaVersion))
+            if let event { json.field("event", event) }
+            if let action { json.field("action", action) }
+            writeFields(into: &json)
+            json.close()
+        }
     }
 
     func writeFields(into json: inout JSONText) {

@@ -18,17 +18,18 @@ struct ConntrackDeleteCommand: ParsableCommand {
         let handle = try namespace.handle()
         let reader = try ConntrackReader(namespace: handle)
         let out = LineWriter()
-        if !output.json { out.line("ACTION        " + FlowTable.header) }
+        let json = output.json
+        if !json { out.line("ACTION        " + FlowTable.header) }
         var deleted = 0, gone = 0
         let summary: DumpSummary
         if yes {
             let deleter = try ConntrackReader(namespace: handle)
             summary = try reader.deleteFlows(matching: filter, through: deleter) { flow, wasDeleted in
                 if wasDeleted { deleted += 1 } else { gone += 1 }
-                emit(flow, action: wasDeleted ? "deleted" : "already_gone", to: out)
+                emit(flow, action: wasDeleted ? "deleted" : "already_gone", to: out, json: json)
             }
         } else {
-            summary = try reader.flows(matching: filter) { emit($0, action: "would_delete", to: out) }
+            summary = try reader.flows(matching: filter) { emit($0, action: "would_delete", to: out, json: json) }
         }
         out.flush()
         if !output.json {
@@ -38,8 +39,8 @@ struct ConntrackDeleteCommand: ParsableCommand {
         try ConntrackListCommand.checkConsistency(summary)
     }
 
-    private func emit(_ flow: Flow, action: String, to out: LineWriter) {
-        if output.json {
+    private func emit(_ flow: Flow, action: String, to out: LineWriter, json: Bool) {
+        if json {
             out.line { flow.appendJSONLine(to: &$0, action: action) }
         } else {
             out.line(action.padding(toLength: 13, withPad: " ", startingAt: 0) + " " + FlowTable.row(flow))

@@ -16,11 +16,13 @@ struct ConntrackListCommand: ParsableCommand {
         let filter = try filters.filter()
         let reader = try namespace.reader()
         let out = LineWriter()
+        // Read once: a property-wrapper getter per flow costs a generic metadata lookup each time.
+        let json = output.json
         // The header waits for the first row, so a refused dump prints only its error.
-        var headerPending = !output.json
+        var headerPending = !json
         let summary = try reader.flows(matching: filter) { flow in
             if headerPending { out.line(FlowTable.header); headerPending = false }
-            if output.json {
+            if json {
                 out.line { flow.appendJSONLine(to: &$0) }
             } else {
                 out.line(FlowTable.row(flow))
@@ -28,7 +30,7 @@ struct ConntrackListCommand: ParsableCommand {
         }
         if headerPending { out.line(FlowTable.header) }
         out.flush()
-        if !output.json {
+        if !json {
             var note = "\(summary.matched) flow\(summary.matched == 1 ? "" : "s")"
             if case .refused(let errno) = summary.kernelFilter {
                 note += " (the kernel refused the dump filter with \(errno.describedWithName); filtered in nfscope)"

@@ -64,6 +64,24 @@ struct FilterAndOutputTests {
         #expect(translations == [["kind": "dnat", "from": "10.43.143.185:80", "to": "10.42.0.152:9090"]])
     }
 
+    @Test("objects larger than the writer's stage, and strings that need escaping, stay valid JSON")
+    func largeAndEscaped() throws {
+        var flow = try Flow(message: goldenMessage(Golden.dccpOpenHandBuilt))
+        let context = String(repeating: "a\"b\\c\u{01}\n→", count: 400)
+        flow.securityContext = context
+        flow.otherAttributes = (0..<20).map { RawAttribute(type: UInt16(100 + $0), bytes: [UInt8](repeating: 0xab, count: 64)) }
+        flow.original.source = IPAddress("2001:db8::1")!
+        var bytes = Array("prefix ".utf8)
+        flow.appendJSONLine(to: &bytes, action: "would_delete")
+        #expect(bytes.starts(with: Array("prefix ".utf8)))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes.dropFirst(7))) as? [String: Any])
+        #expect(object["security_context"] as? String == context)
+        #expect((object["other_attributes"] as? [Any])?.count == 20)
+        #expect((object["original"] as? [String: Any])?["src"] as? String == "2001:db8::1")
+        #expect(object["action"] as? String == "would_delete")
+        #expect(flow.jsonLine(action: "would_delete") == String(decoding: bytes.dropFirst(7), as: UTF8.self))
+    }
+
     @Test("the table row shows NAT at a glance")
     func tableRow() throws {
         let row = FlowTable.row(try Flow(message: goldenMessage(Golden.tcpDNAT)))
