@@ -11,8 +11,35 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        guard let port else { return "\(address)" }
-        return address.family == .ipv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+        guard case .v4(let raw) = address else {
+            guard let port else { return "\(address)" }
+            return "[\(address)]:\(port)"
+        }
+        return Endpoint.ipv4Text(raw, port: port)
+    }
+
+    /// `a.b.c.d[:port]` written straight into a string's storage: tables print millions of these.
+    static func ipv4Text(_ raw: UInt32, port: UInt16?) -> String {
+        String(unsafeUninitializedCapacity: 21) { buffer in
+            var position = 0
+            func digits(_ value: UInt32) {
+                var divisor: UInt32 = value >= 10_000 ? 10_000 : value >= 1000 ? 1000 : value >= 100 ? 100 : value >= 10 ? 10 : 1
+                while divisor > 0 {
+                    buffer[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: (value / divisor) % 10)
+                    position &+= 1
+                    divisor /= 10
+                }
+            }
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                digits((raw >> shift) & 0xff)
+                if shift != 0 { buffer[position] = UInt8(ascii: "."); position &+= 1 }
+            }
+            if let port {
+                buffer[position] = UInt8(ascii: ":"); position &+= 1
+                digits(UInt32(port))
+            }
+            return position
+        }
     }
 }
 

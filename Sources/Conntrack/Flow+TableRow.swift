@@ -53,12 +53,20 @@ public enum FlowTable {
     }
 
     static func line(_ cells: [String], tail: String) -> String {
-        var text = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(192)
         for (cell, width) in zip(cells, widths) {
-            text += cell
-            let pad = max(1, width - cell.count + 1)
-            text += String(repeating: " ", count: pad)
+            var cell = cell
+            // Columns are counted in scalars (every character in a row is one column wide): the UTF-8
+            // bytes that do not continue a scalar.
+            var columns = 0
+            cell.withUTF8 { utf8 in
+                bytes.append(contentsOf: utf8)
+                for byte in utf8 where byte & 0xc0 != 0x80 { columns &+= 1 }
+            }
+            for _ in 0..<max(1, width - columns + 1) { bytes.append(UInt8(ascii: " ")) }
         }
-        return text + tail
+        bytes.append(contentsOf: tail.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
