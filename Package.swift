@@ -48,9 +48,11 @@ let package = Package(
                 swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
+        // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
+        .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack"],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
@@ -72,8 +74,12 @@ let package = Package(
         .testTarget(name: "LegacyTests", dependencies: ["Legacy", "Xtables", "NetCore", "Netlink", "NetlinkTesting"],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests",
+                    dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Xtables", "CNFTNL", "Legacy"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Xtables", "CNFTNL",
+                                   "Conntrack", "Legacy"],
                     swiftSettings: strict),
     ]
 )

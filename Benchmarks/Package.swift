@@ -20,5 +20,15 @@ let package = Package(
             path: "Benchmarks/NetlinkBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Conntrack decoding and JSON formatting; the end-to-end comparison is run-conntrack.sh.
+        .executableTarget(
+            name: "ConntrackBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NFScope", package: "nfscope"),
+            ],
+            path: "Benchmarks/ConntrackBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
