@@ -13,7 +13,7 @@ struct LegacyBackendsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report = try BackendReport.read(in: try namespace.open())
+        let report = try BackendReport.read(in: try namespace.handle())
         if output.json {
             try JSONOutput.print(BackendReportDocument(namespace: namespace.label, report: report))
         } else {

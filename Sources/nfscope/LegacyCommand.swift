@@ -11,27 +11,9 @@ struct LegacyCommand: ParsableCommand {
     )
 }
 
-/// Which namespace to read: `--netns NAME|PATH`, `--pid PID`, or the current one.
-struct NamespaceOptions: ParsableArguments {
-    @Option(name: .long, help: "A namespace name under /run/netns, or a path to a netns file.")
-    var netns: String?
-
-    @Option(name: .long, help: "Read the namespace of this process.")
-    var pid: Int32?
-
-    func validate() throws {
-        if netns != nil && pid != nil { throw ValidationError("--netns and --pid cannot be used together") }
-    }
-
-    /// What messages and JSON call the namespace.
+extension NamespaceOptions {
+    /// What messages and JSON call the namespace (`NamespaceOptions` is shared with the conntrack commands).
     var label: String { pid.map { "pid \($0)" } ?? netns ?? "current" }
-
-    /// Opens the chosen namespace.
-    func open() throws -> NamespaceHandle {
-        if let pid { return try NamespaceHandle(pid: pid) }
-        if let netns { return netns.contains("/") ? try NamespaceHandle(path: netns) : try NamespaceHandle(name: netns) }
-        return try NamespaceHandle.current()
-    }
 }
 
 /// `nfscope legacy save`: the legacy tables exactly as `iptables-legacy-save` prints them.
@@ -54,7 +36,7 @@ struct LegacySaveCommand: ParsableCommand {
 
     func run() throws {
         let family: IPFamily = ipv6 ? .ipv6 : .ipv4
-        let handle = try namespace.open()
+        let handle = try namespace.handle()
         let tables = try LegacyReader.tables(in: handle, family: family)
         let label = namespace.label
         if output.json {
