@@ -40,6 +40,10 @@ let package = Package(
                 swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids.
         .target(name: "Route", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
+        .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // nft and iptables-save renderings of an nf_tables ruleset.
+        .target(name: "Render", dependencies: ["NFTables", "NetCore"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
@@ -53,6 +57,9 @@ let package = Package(
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
+                    swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
