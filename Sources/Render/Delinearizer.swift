@@ -15,13 +15,13 @@ public struct Delinearizer {
     }
 
     /// The statements of one rule, dependencies removed.
-    public func statements(_ expressions: [Expression]) -> [Statement] {
+    public func statements(_ expressions: [Expression], removingDependencies: Bool = true) -> [Statement] {
         var state = State(family: family)
         var statements: [Statement] = []
         for (index, expression) in expressions.enumerated() {
             if let statement = step(expression, index: index, state: &state) { statements.append(statement) }
         }
-        return PostPass.run(statements, family: family)
+        return PostPass.run(statements, family: family, removingDependencies: removingDependencies)
     }
 
     struct State {

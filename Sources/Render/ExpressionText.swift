@@ -23,8 +23,8 @@ enum ExpressionText {
         var text = "log"
         if let prefix = log.prefix { text += " prefix \"\(prefix)\"" }
         if let group = log.group { text += " group \(group)" }
-        if let snaplen = log.snaplen { text += " snaplen \(snaplen)" }
-        if let threshold = log.queueThreshold { text += " queue-threshold \(threshold)" }
+        if let snaplen = log.snaplen, snaplen > 0 { text += " snaplen \(snaplen)" }
+        if let threshold = log.queueThreshold, threshold > 0 { text += " queue-threshold \(threshold)" }
         if let level = log.level, level != 4 {
             let names = ["emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit"]
             text += " level \(names.element(Int(level)) ?? "\(level)")"

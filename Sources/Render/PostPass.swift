@@ -4,9 +4,9 @@ import NFTables
 /// matches that only exist as implicit dependencies of the next statement are dropped (nftables'
 /// `payload_dependency_kill`: `meta l4proto tcp` before `tcp dport`, `meta nfproto ipv4` before `ip saddr`).
 enum PostPass {
-    static func run(_ input: [Statement], family: NFTFamily) -> [Statement] {
+    static func run(_ input: [Statement], family: NFTFamily, removingDependencies: Bool = true) -> [Statement] {
         var statements = mergeRanges(input)
-        var changed = true
+        var changed = removingDependencies
         while changed {
             changed = false
             var index = 0

@@ -16,7 +16,7 @@ struct RulesetNFTDifferentialTests {
             try namespace.loadNft(try RulesetOracle.fixture(name))
             let expected = try RulesetOracle.nftOracle(namespace)
             let actual = RulesetOracle.normaliseNft(try RulesetOracle.nftRendering(namespace))
-            #expect(expected == actual, "\(name):\n\(RulesetOracle.diff(expected, actual))")
+            #expect(Bool(expected == actual), "\(name):\n\(RulesetOracle.diff(expected, actual))")
         }
     }
 }

@@ -65,3 +65,42 @@ enum RulesetOracle {
         return lines.joined(separator: "\n")
     }
 }
+
+extension RulesetOracle {
+    /// nfscope's iptables-save rendering of one family (`.ip` or `.ip6`), streamed in iptables' chain order.
+    static func iptablesRendering(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
+        let handle = try NamespaceHandle(name: namespace.name)
+        let reader = RulesetReader(connection: try handle.connection(.netfilter))
+        var text = ""
+        var writer: IptablesSaveWriter?
+        try reader.stream(RulesetFilter(family: family),
+                          order: { IptablesSaveWriter.chainOrder($0, family: family) }) { event in
+            switch event {
+            case .structure(let structure):
+                writer = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name) { text += $0 }
+            case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
+            case .restart: text = ""
+            }
+        }
+        writer?.finish()
+        return text
+    }
+
+    /// `iptables-nft-save` (or ip6tables) output.
+    static func iptablesOracle(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
+        try namespace.exec([family == .ip6 ? "ip6tables-nft-save" : "iptables-nft-save"])
+    }
+
+    /// Drops header comments and zeroes chain counters; keeps `# nfscope:` notes so that they show in diffs.
+    static func normaliseIptables(_ text: String) -> String {
+        let counters = try! NSRegularExpression(pattern: "\\[[0-9]+:[0-9]+\\]$")
+        return text.split(separator: "\n")
+            .filter { !$0.hasPrefix("#") || $0.hasPrefix("# nfscope:") }
+            .map { line in
+                let string = String(line)
+                return counters.stringByReplacingMatches(in: string, range: NSRange(string.startIndex..., in: string),
+                                                         withTemplate: "[0:0]")
+            }
+            .joined(separator: "\n")
+    }
+}

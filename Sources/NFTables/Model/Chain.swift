@@ -11,9 +11,12 @@ public struct Chain: Hashable, Sendable {
     /// The number of references (`NFTA_CHAIN_USE`).
     public var use: UInt32
     public var userdata: [UInt8]
+    /// Packets and bytes that met the base chain's policy (`NFTA_CHAIN_COUNTERS`).
+    public var counters: Expression.Counter?
 
     public init(family: NFTFamily, table: String, name: String, handle: UInt64 = 0, kind: Kind = .regular,
-                flags: UInt32 = 0, use: UInt32 = 0, userdata: [UInt8] = []) {
+                flags: UInt32 = 0, use: UInt32 = 0, userdata: [UInt8] = [], counters: Expression.Counter? = nil) {
+        self.counters = counters
         self.family = family
         self.table = table
         self.name = name

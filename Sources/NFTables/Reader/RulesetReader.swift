@@ -31,7 +31,11 @@ public final class RulesetReader {
 
     /// Reads the ruleset and hands it over as it goes: the structure first, then each chain's rules.
     /// On a replay, `.restart` tells the handler to drop what it received.
-    public func stream(_ filter: RulesetFilter = RulesetFilter(), _ handler: (RulesetEvent) throws -> Void) throws {
+    ///
+    /// - Parameter order: the chains whose rules to read, in the order to read them (iptables-save lists
+    ///   built-in chains first and user chains sorted); by default every chain of the structure, in kernel order.
+    public func stream(_ filter: RulesetFilter = RulesetFilter(), order: ((RulesetStructure) -> [Chain])? = nil,
+                       _ handler: (RulesetEvent) throws -> Void) throws {
         for attempt in 1...max(1, maxAttempts) {
             if attempt > 1 { try handler(.restart(attempt: attempt)) }
             let before = try generation()
@@ -39,7 +43,7 @@ public final class RulesetReader {
             let structure = try readStructure(filter, generation: before, consistent: &consistent)
             if consistent {
                 try handler(.structure(structure))
-                for chain in structure.chains where filter.chain == nil || filter.chain == chain.name {
+                for chain in order?(structure) ?? structure.chains where filter.chain == nil || filter.chain == chain.name {
                     var rules: [Rule] = []
                     if try dumpRules(of: chain, into: &rules) != nil { consistent = false; break }
                     try handler(.rules(chain: chain, rules: rules))

@@ -32,7 +32,8 @@ extension Chain {
         }
         self.init(family: family, table: try a.required(1, "table") { a.string($0) },
                   name: try a.required(3, "name") { a.string($0) }, handle: try a.u64(2) ?? 0, kind: kind,
-                  flags: try a.u32(10) ?? 0, use: try a.u32(6) ?? 0, userdata: a.bytes(12) ?? [])
+                  flags: try a.u32(10) ?? 0, use: try a.u32(6) ?? 0, userdata: a.bytes(12) ?? [],
+                  counters: try a.nested(8).map { try Expression.Counter(ExpressionAttributes($0)) })
     }
 }
 
