@@ -60,13 +60,15 @@ let package = Package(
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        // Generated rulesets (kube-proxy iptables and nftables modes) for differential tests and benchmarks.
+        .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
         .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
                     swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus"],
                     swiftSettings: strict),
     ]
 )

@@ -19,6 +19,7 @@ enum OperandText {
         let xorZero = xor.allSatisfy { $0 == 0 }
         let orBits = zip(mask, xor).allSatisfy { $0 & $1 == 0 && ($0 | $1) == 0xff }
         if orBits, !xorZero { return "\(base) | \(constant(xor, type: type))" }
+        if mask.allSatisfy({ $0 == 0xff }), !xorZero { return "\(base) ^ \(constant(xor, type: type))" }
         if xorZero { return "\(base) & \(constant(mask, type: type))" }
         return "\(base) & \(constant(mask, type: type)) ^ \(constant(xor, type: type))"
     }
