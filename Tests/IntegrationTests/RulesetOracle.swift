@@ -104,3 +104,35 @@ extension RulesetOracle {
             .joined(separator: "\n")
     }
 }
+
+extension RulesetOracle {
+    struct LineDifference: CustomStringConvertible {
+        var line: Int
+        var expected: String
+        var actual: String
+        var description: String { "line \(line):\n  oracle : \(expected)\n  nfscope: \(actual)" }
+    }
+
+    /// Line-by-line differences (the outputs have the same line structure when they agree).
+    static func differingLines(_ expected: String, _ actual: String) -> [LineDifference] {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return (0..<max(a.count, b.count)).compactMap { index in
+            let left = index < a.count ? a[index] : "<none>"
+            let right = index < b.count ? b[index] : "<none>"
+            return left == right ? nil : LineDifference(line: index + 1, expected: left, actual: right)
+        }
+    }
+
+    /// The `-m NAME` / `-j NAME` extensions printed raw in these lines.
+    static func rawExtensions(_ lines: [String]) -> String {
+        var names = Set<String>()
+        for line in lines {
+            let words = line.split(separator: " ").map(String.init)
+            for (index, word) in words.enumerated() where word == "/*" && index >= 1 && words[index + 1] == "nfscope:" {
+                names.insert(words[index - 1] + " rev " + (index + 4 < words.count ? words[index + 4].trimmingCharacters(in: .punctuationCharacters) : "?"))
+            }
+        }
+        return names.sorted().joined(separator: ", ")
+    }
+}
