@@ -13,7 +13,7 @@ public struct NFTRenderer {
     /// One rule as nft prints it inside its chain (without indentation).
     public func render(_ rule: Rule) -> RenderedRule {
         let setLookup = { (name: String) in structure.set(named: name, family: rule.family, table: rule.table) }
-        let delinearizer = Delinearizer(family: rule.family) { setLookup($0).map { Int($0.keyLength) } }
+        let delinearizer = Delinearizer(family: rule.family, set: setLookup)
         let printer = NFTStatementText(family: rule.family, set: setLookup)
         var text = delinearizer.statements(rule.expressions).map(printer.text).joined(separator: " ")
         if let comment = rule.comment { text += (text.isEmpty ? "" : " ") + "comment \"\(comment)\"" }
@@ -34,13 +34,20 @@ public struct NFTRenderer {
             items.append(ObjectText.declaration(flowtable))
         }
         var text = "table \(table.family) \(table.name) {\n"
-        var header: [String] = []
-        if table.flags.contains(.dormant) { header.append("\tflags dormant") }
-        if table.flags.contains(.owner) { header.append("\tflags owner") }
-        if let comment = table.comment { header.append("\tcomment \"\(comment)\"") }
-        if !header.isEmpty { text += header.joined(separator: "\n") + "\n" }
-        if !items.isEmpty { text += items.joined(separator: "\n\n") + "\n" }
+        let flags = Self.flagNames(table)
+        // nft's table_print: after a flags line every item, the first included, follows a blank line.
+        if !flags.isEmpty { text += "\tflags " + flags.joined(separator: ",") + "\n" }
+        if let comment = table.comment { text += "\tcomment \"\(comment)\"\n" }
+        if !items.isEmpty { text += (flags.isEmpty ? "" : "\n") + items.joined(separator: "\n\n") + "\n" }
         return text
+    }
+
+    static func flagNames(_ table: Table) -> [String] {
+        var names: [String] = []
+        if table.flags.contains(.dormant) { names.append("dormant") }
+        if table.flags.contains(.owner) { names.append("owner") }
+        if table.flags.contains(.persist) { names.append("persist") }
+        return names
     }
 
     /// A chain with its rules, indented as inside a table.
@@ -131,5 +138,6 @@ public final class NFTRulesetWriter {
         return s.objects.contains { $0.family == table.family && $0.table == table.name }
             || s.sets.contains { $0.family == table.family && $0.table == table.name && !$0.isAnonymous }
             || s.flowtables.contains { $0.family == table.family && $0.table == table.name }
+            || !NFTRenderer.flagNames(table).isEmpty
     }
 }

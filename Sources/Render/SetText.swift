@@ -49,7 +49,7 @@ struct SetText {
     /// nft's `calculate_delim`: a few small values per line, one address pair, otherwise one per line.
     private func wrapped(_ elements: [String]) -> String {
         var perLine = 1
-        if keyTypes.count == 1 && dataTypes == nil {
+        if keyTypes.count == 1 {
             switch keyTypes[0] {
             case .nfproto, .integer, .inetProtocol, .inetService, .tcpFlag, .mark, .ifindex, .uid, .gid, .ctDirection:
                 perLine = 5

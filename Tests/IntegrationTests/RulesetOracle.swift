@@ -59,7 +59,7 @@ enum RulesetOracle {
             let right = index < b.count ? String(b[index]) : "<none>"
             if left != right {
                 lines.append("line \(index + 1):\n  oracle : \(left)\n  nfscope: \(right)")
-                if lines.count >= 8 { break }
+                if lines.count >= 14 { break }
             }
         }
         return lines.joined(separator: "\n")
