@@ -41,8 +41,8 @@ let package = Package(
         // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
         // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
         .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
-        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids.
-        .target(name: "Route", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
+        .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
         .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
         // nft and iptables-save renderings of an nf_tables ruleset.
@@ -59,13 +59,21 @@ let package = Package(
 
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
         // Generated rulesets (kube-proxy iptables and nftables modes) for differential tests and benchmarks.
         .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
-        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
+                    swiftSettings: strict),
         .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
                     swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
+        // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.
+        .target(name: "NetlinkTesting",
+                dependencies: ["Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                path: "Tests/NetlinkTesting", swiftSettings: strict),
+        .testTarget(name: "NetlinkTests",
+                    dependencies: ["Netlink", "NetCore", "NetlinkTesting",
+                                   .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus"],

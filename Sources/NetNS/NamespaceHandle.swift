@@ -76,3 +76,12 @@ public struct NamespaceHandle: ~Copyable, Sendable {
         }
     }
 }
+
+extension NamespaceHandle {
+    /// The identity of a namespace file without opening it (`stat` follows `/proc/PID/ns/net` to the nsfs
+    /// inode); `nil` when the path is gone or not accessible. For listings, where a missing entry is normal.
+    public static func identity(ofPath path: String, label: String) -> NamespaceID? {
+        guard let found = NamespaceFile.identify(path: path) else { return nil }
+        return NamespaceID(device: found.device, inode: found.inode, label: label)
+    }
+}

@@ -7,7 +7,9 @@ extension ArraySlice where Element == UInt8 {
     /// A host-order (little-endian on every platform nfscope runs on) integer at `offset` from the slice start.
     @inlinable
     public func hostInteger<T: FixedWidthInteger>(_: T.Type, at offset: Int = 0, path: @autoclosure () -> String) throws -> T {
-        try Self.checkLength(count, offset: offset, size: MemoryLayout<T>.size, path: path())
+        guard offset >= 0, count - offset >= MemoryLayout<T>.size else {
+            throw Self.lengthError(count, offset: offset, size: MemoryLayout<T>.size, path: path())
+        }
         var value: T = 0
         var shift = 0
         for index in 0..<MemoryLayout<T>.size {
@@ -20,7 +22,9 @@ extension ArraySlice where Element == UInt8 {
     /// A network-order (big-endian) integer at `offset` from the slice start.
     @inlinable
     public func bigEndianInteger<T: FixedWidthInteger>(_: T.Type, at offset: Int = 0, path: @autoclosure () -> String) throws -> T {
-        try Self.checkLength(count, offset: offset, size: MemoryLayout<T>.size, path: path())
+        guard offset >= 0, count - offset >= MemoryLayout<T>.size else {
+            throw Self.lengthError(count, offset: offset, size: MemoryLayout<T>.size, path: path())
+        }
         var value: T = 0
         for index in 0..<MemoryLayout<T>.size {
             value = value << 8 | T(truncatingIfNeeded: self[startIndex + offset + index])
@@ -34,12 +38,10 @@ extension ArraySlice where Element == UInt8 {
         return String(decoding: self[startIndex..<end], as: UTF8.self)
     }
 
+    /// Built only on failure: the path string costs an allocation the happy path must not pay.
     @usableFromInline
-    static func checkLength(_ count: Int, offset: Int, size: Int, path: String) throws {
-        guard offset >= 0, count - offset >= size else {
-            throw DecodeError(path: path, offset: offset,
-                              reason: "needs \(size) bytes, has \(Swift.max(0, count - offset))")
-        }
+    static func lengthError(_ count: Int, offset: Int, size: Int, path: String) -> DecodeError {
+        DecodeError(path: path, offset: offset, reason: "needs \(size) bytes, has \(Swift.max(0, count - offset))")
     }
 }
 

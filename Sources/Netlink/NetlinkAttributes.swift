@@ -8,20 +8,41 @@ public struct NetlinkAttribute: Sendable {
     public var isNestedFlagSet: Bool
     /// The bytes after the 4-byte attribute header, without padding.
     public var payload: ArraySlice<UInt8>
-    /// Where the decoder is, for error messages: `link.attr[IFLA_IFNAME]`.
-    public var path: String
+    /// The path of the enclosing object; `path` adds this attribute's type only when an error needs it,
+    /// so walking attributes allocates nothing.
+    public var parentPath: String
+    /// Where the decoder is, for error messages: `link.attr[3]`.
+    public var path: String { "\(parentPath).attr[\(type)]" }
+
+    public init(type: UInt16, isNestedFlagSet: Bool, payload: ArraySlice<UInt8>, parentPath: String) {
+        self.type = type
+        self.isNestedFlagSet = isNestedFlagSet
+        self.payload = payload
+        self.parentPath = parentPath
+    }
 
     /// The attributes nested inside this one.
     public var nested: NetlinkAttributes { NetlinkAttributes(payload, path: path) }
 
-    public func u8() throws -> UInt8 { try payload.hostInteger(UInt8.self, path: path) }
-    public func u16() throws -> UInt16 { try payload.hostInteger(UInt16.self, path: path) }
-    public func u32() throws -> UInt32 { try payload.hostInteger(UInt32.self, path: path) }
-    public func u64() throws -> UInt64 { try payload.hostInteger(UInt64.self, path: path) }
-    public func i32() throws -> Int32 { try payload.hostInteger(Int32.self, path: path) }
-    public func u16BigEndian() throws -> UInt16 { try payload.bigEndianInteger(UInt16.self, path: path) }
-    public func u32BigEndian() throws -> UInt32 { try payload.bigEndianInteger(UInt32.self, path: path) }
-    public func u64BigEndian() throws -> UInt64 { try payload.bigEndianInteger(UInt64.self, path: path) }
+    public func u8() throws -> UInt8 { try exact(UInt8.self) { try payload.hostInteger(UInt8.self, path: path) } }
+    public func u16() throws -> UInt16 { try exact(UInt16.self) { try payload.hostInteger(UInt16.self, path: path) } }
+    public func u32() throws -> UInt32 { try exact(UInt32.self) { try payload.hostInteger(UInt32.self, path: path) } }
+    public func u64() throws -> UInt64 { try exact(UInt64.self) { try payload.hostInteger(UInt64.self, path: path) } }
+    public func i32() throws -> Int32 { try exact(Int32.self) { try payload.hostInteger(Int32.self, path: path) } }
+    public func u16BigEndian() throws -> UInt16 { try exact(UInt16.self) { try payload.bigEndianInteger(UInt16.self, path: path) } }
+    public func u32BigEndian() throws -> UInt32 { try exact(UInt32.self) { try payload.bigEndianInteger(UInt32.self, path: path) } }
+    public func u64BigEndian() throws -> UInt64 { try exact(UInt64.self) { try payload.bigEndianInteger(UInt64.self, path: path) } }
+
+    /// Integer attributes must be exactly their size: a longer payload means the attribute is not what the
+    /// decoder thinks it is (nla_policy's exact-length rule), which must not pass silently.
+    @inline(__always)
+    private func exact<T: FixedWidthInteger>(_: T.Type, _ read: () throws -> T) throws -> T {
+        guard payload.count == MemoryLayout<T>.size else {
+            throw DecodeError(path: path, offset: 0,
+                              reason: "expected \(MemoryLayout<T>.size) bytes, got \(payload.count)")
+        }
+        return try read()
+    }
     /// The payload as a NUL-terminated string.
     public var string: String { payload.nulTerminatedString }
     /// The payload as an IPv4 or IPv6 address in network order.
@@ -100,7 +121,7 @@ public struct NetlinkAttributes: Sendable {
             let type = rawType & 0x3fff
             let attribute = NetlinkAttribute(type: type, isNestedFlagSet: rawType & 0x8000 != 0,
                                              payload: bytes[(offset + 4)..<(offset + length)],
-                                             path: "\(path).attr[\(type)]")
+                                             parentPath: path)
             offset += Swift.min(netlinkAligned(length), remaining)
             return attribute
         }

@@ -52,20 +52,21 @@ public struct NetlinkMessageSequence: Sequence {
 
         public mutating func next() -> NetlinkMessage? {
             guard error == nil, offset < bytes.endIndex else { return nil }
-            let path = "nlmsg[\(index)]"
+            let position = index
+            func path(_ field: String) -> String { "nlmsg[\(position)]\(field)" }
             do {
                 let remaining = bytes[offset...]
-                let length = try remaining.hostInteger(UInt32.self, path: path + ".len")
+                let length = try remaining.hostInteger(UInt32.self, path: path(".len"))
                 guard length >= UInt32(NetlinkHeader.size), Int(length) <= remaining.count else {
-                    throw DecodeError(path: path + ".len", offset: offset - bytes.startIndex,
+                    throw DecodeError(path: path(".len"), offset: offset - bytes.startIndex,
                                       reason: "length \(length) outside \(NetlinkHeader.size)...\(remaining.count)")
                 }
                 let header = NetlinkHeader(
                     length: length,
-                    type: try remaining.hostInteger(UInt16.self, at: 4, path: path + ".type"),
-                    flags: NetlinkFlags(rawValue: try remaining.hostInteger(UInt16.self, at: 6, path: path + ".flags")),
-                    sequence: try remaining.hostInteger(UInt32.self, at: 8, path: path + ".seq"),
-                    portID: try remaining.hostInteger(UInt32.self, at: 12, path: path + ".pid"))
+                    type: try remaining.hostInteger(UInt16.self, at: 4, path: path(".type")),
+                    flags: NetlinkFlags(rawValue: try remaining.hostInteger(UInt16.self, at: 6, path: path(".flags"))),
+                    sequence: try remaining.hostInteger(UInt32.self, at: 8, path: path(".seq")),
+                    portID: try remaining.hostInteger(UInt32.self, at: 12, path: path(".pid")))
                 let payload = bytes[(offset + NetlinkHeader.size)..<(offset + Int(length))]
                 offset += Swift.min(netlinkAligned(Int(length)), remaining.count)
                 index += 1
@@ -74,7 +75,7 @@ public struct NetlinkMessageSequence: Sequence {
                 error = decodeError
                 return nil
             } catch {
-                self.error = DecodeError(path: path, offset: offset - bytes.startIndex, reason: "\(error)")
+                self.error = DecodeError(path: path(""), offset: offset - bytes.startIndex, reason: "\(error)")
                 return nil
             }
         }

@@ -67,14 +67,30 @@ public final class Lab: @unchecked Sendable {
         return process
     }
 
+    /// Starts a process in a new, unnamed network namespace of its own (`unshare --net`); it is killed at
+    /// teardown, which ends the namespace.
+    @discardableResult
+    public func spawnUnshared(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["unshare", "--net", "--"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        lock.withLock { processes.append(process) }
+        return process
+    }
+
     /// Kills every process and deletes every namespace this lab made. Safe to call more than once.
     public func teardown() {
         let (toKill, toDelete) = lock.withLock { () -> ([Process], [LabNamespace]) in
             defer { processes = []; namespaces = [] }
             return (processes, namespaces)
         }
+        // SIGKILL, not terminate(): children inherit the spawning thread's signal mask, and the test
+        // runner's threads block SIGTERM, so a terminated `sleep 30` would hold teardown for 30 s.
         for process in toKill where process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         for namespace in toDelete.reversed() {

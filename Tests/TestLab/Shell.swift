@@ -7,6 +7,12 @@ public enum Shell {
         public var status: Int32
         public var output: String
         public var description: String { "`\(command.joined(separator: " "))` exited \(status): \(output)" }
+
+        public init(command: [String], status: Int32, output: String) {
+            self.command = command
+            self.status = status
+            self.output = output
+        }
     }
 
     /// Runs `arguments` (the first is looked up on PATH), feeding `input` to stdin. Throws on a non-zero exit

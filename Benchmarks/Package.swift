@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so that building and testing nfscope never compiles benchmark
+// dependencies. Run: `swift package benchmark` here (see the Makefile's bench-short).
+import PackageDescription
+
+let package = Package(
+    name: "nfscope-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "nfscope", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "NetlinkBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NFScope", package: "nfscope"),
+            ],
+            path: "Benchmarks/NetlinkBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
