@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "NFTables", "Render"],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",

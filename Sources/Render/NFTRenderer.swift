@@ -21,6 +21,9 @@ public struct NFTRenderer {
                             handle: rule.handle, text: text)
     }
 
+    /// The elements of a set as nft prints them (`10.0.0.0/8`, `10.96.0.10 . tcp . 53 : goto svc`).
+    public static func elementTexts(of set: NFTSet) -> [String] { SetText(set: set).elementTexts() }
+
     /// The lines that open a table and declare its objects, sets and flowtables.
     public func tableOpening(_ table: Table) -> String {
         var items: [String] = []
@@ -97,17 +100,22 @@ public final class NFTRulesetWriter {
     private var nextTable = 0
     private var openTable: Int?
     private var chainsWritten = 0
+    private let declarations: Bool
 
-    public init(structure: RulesetStructure, namespace: String? = nil, output: @escaping (String) -> Void) {
+    /// - Parameter chainsOnly: print only tables that have chains, without their sets, objects and
+    ///   flowtables, as `nft list chain` does (for a read filtered to one chain).
+    public init(structure: RulesetStructure, namespace: String? = nil, chainsOnly: Bool = false,
+                output: @escaping (String) -> Void) {
         self.renderer = NFTRenderer(structure: structure, namespace: namespace)
         self.output = output
+        self.declarations = !chainsOnly
     }
 
     /// Writes one chain (and opens its table, closing earlier ones).
     public func write(chain: Chain, rules: [Rule]) {
         guard let index = renderer.structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
         advance(to: index)
-        output((chainsWritten > 0 || hasDeclarations(index) ? "\n" : "") + renderer.chainText(chain, rules: rules) + "\n")
+        output((chainsWritten > 0 || (declarations && hasDeclarations(index)) ? "\n" : "") + renderer.chainText(chain, rules: rules) + "\n")
         chainsWritten += 1
     }
 
@@ -121,11 +129,12 @@ public final class NFTRulesetWriter {
         if openTable != nil { output("}\n") }
         openTable = nil
         while nextTable < index {
-            output(renderer.tableOpening(renderer.structure.tables[nextTable]) + "}\n")
+            if declarations { output(renderer.tableOpening(renderer.structure.tables[nextTable]) + "}\n") }
             nextTable += 1
         }
         if index < renderer.structure.tables.count {
-            output(renderer.tableOpening(renderer.structure.tables[index]))
+            let table = renderer.structure.tables[index]
+            output(declarations ? renderer.tableOpening(table) : "table \(table.family) \(table.name) {\n")
             openTable = index
             nextTable = index + 1
             chainsWritten = 0
