@@ -32,3 +32,22 @@ extension RulesetNFTDifferentialTests {
         }
     }
 }
+
+extension RulesetNFTDifferentialTests {
+    @Test("a read filtered to one table or chain equals nft list table / nft list chain")
+    func filteredReads() throws {
+        try withLab { lab in
+            let namespace = try lab.namespace("flt")
+            try namespace.loadNft(try RulesetOracle.fixture("nft-expressions.nft"))
+            try namespace.loadNft(try RulesetOracle.fixture("cni-portmap.nft"))
+            let table = try RulesetOracle.nftOracle(namespace, arguments: ["list", "table", "inet", "expr"])
+            let tableRendering = try RulesetOracle.nftRendering(namespace, filter: RulesetFilter(family: .inet, table: "expr"))
+            #expect(Bool(table == RulesetOracle.normaliseNft(tableRendering)), "\(RulesetOracle.diff(table, tableRendering))")
+            let chain = try RulesetOracle.nftOracle(namespace, arguments: ["list", "chain", "ip", "cni_hostport", "hostports"])
+            let chainRendering = try RulesetOracle.nftRendering(
+                namespace, filter: RulesetFilter(family: .ip, table: "cni_hostport", chain: "hostports"), chainsOnly: true)
+            #expect(Bool(chain == chainRendering), "\(RulesetOracle.diff(chain, chainRendering))")
+            #expect(chainRendering.contains("dnat ip to meta l4proto . th dport map @hostports"))
+        }
+    }
+}

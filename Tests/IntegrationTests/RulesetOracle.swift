@@ -15,7 +15,8 @@ enum RulesetOracle {
     }
 
     /// nfscope's nft rendering of the namespace, streamed chain by chain.
-    static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter()) throws -> String {
+    static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
+                             chainsOnly: Bool = false) throws -> String {
         let handle = try NamespaceHandle(name: namespace.name)
         let reader = RulesetReader(connection: try handle.connection(.netfilter))
         var text = ""
@@ -23,7 +24,7 @@ enum RulesetOracle {
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
-                writer = NFTRulesetWriter(structure: structure, namespace: namespace.name) { text += $0 }
+                writer = NFTRulesetWriter(structure: structure, namespace: namespace.name, chainsOnly: chainsOnly) { text += $0 }
             case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
             case .restart: text = ""
             }
