@@ -28,8 +28,7 @@ extension Expression {
         var debugDescription: String {
             var text = "lookup reg \(source) set \(set)"
             if let destination { text += " dreg \(destination)" }
-            if flags != 0 { text += " 0x\(String(flags, radix: 16))" }
-            return text
+            return text + " 0x\(String(flags, radix: 16))"
         }
     }
 
