@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
         .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
                     swiftSettings: strict),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
+        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore", "NetlinkTesting"],
                     swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.

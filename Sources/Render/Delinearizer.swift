@@ -19,11 +19,18 @@ public struct Delinearizer {
 
     /// The statements of one rule, dependencies removed.
     public func statements(_ expressions: [Expression], removingDependencies: Bool = true) -> [Statement] {
+        indexedStatements(expressions, removingDependencies: removingDependencies).map(\.statement)
+    }
+
+    /// The statements with the index of the expression that completed each (the `cmp` of a match, the
+    /// `immediate` of a verdict), so that a caller can point at the expression behind a statement.
+    public func indexedStatements(_ expressions: [Expression],
+                                  removingDependencies: Bool = true) -> [(statement: Statement, expressionIndex: Int)] {
         var state = State(family: family)
         var statements: [PostPass.Item] = []
         for (index, expression) in expressions.enumerated() {
             if let statement = step(expression, index: index, state: &state) {
-                statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols))
+                statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols, index: index))
                 state.pendingProtocols = []
             }
         }

@@ -8,9 +8,11 @@ enum PostPass {
     struct Item {
         var statement: Statement
         var protocols: Set<String>
+        var index: Int
     }
 
-    static func run(_ input: [Item], family: NFTFamily, removingDependencies: Bool = true) -> [Statement] {
+    static func run(_ input: [Item], family: NFTFamily,
+                    removingDependencies: Bool = true) -> [(statement: Statement, expressionIndex: Int)] {
         var statements = mergeRanges(input)
         var changed = removingDependencies
         while changed {
@@ -25,7 +27,7 @@ enum PostPass {
                 }
             }
         }
-        return statements.map(\.statement)
+        return statements.map { ($0.statement, $0.index) }
     }
 
     private static func mergeRanges(_ input: [Item]) -> [Item] {
