@@ -53,6 +53,9 @@ public final class IptablesSaveWriter {
         return base + user
     }
 
+    /// Whether no iptables table of this family exists (nothing will be printed).
+    public var isEmpty: Bool { tables.isEmpty }
+
     /// Tables of this family that iptables does not know (`table ip kube-proxy`).
     public var foreignTables: [Table] {
         structure.tables.filter { $0.family == family && !Self.tableOrder.contains($0.name) }
