@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .library(name: "NFScope", targets: ["NFScope"]),
         .executable(name: "nfscope", targets: ["nfscope"]),
+        // Generated kube-proxy rulesets, for the benchmark package (test support, not part of the tool).
+        .library(name: "RulesetCorpus", targets: ["RulesetCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
