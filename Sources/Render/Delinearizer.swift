@@ -30,7 +30,9 @@ public struct Delinearizer {
         var statements: [PostPass.Item] = []
         for (index, expression) in expressions.enumerated() {
             if let statement = step(expression, index: index, state: &state) {
-                statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols, index: index))
+                for part in expandMerged(statement, state: state) {
+                    statements.append(PostPass.Item(statement: part, protocols: state.pendingProtocols, index: index))
+                }
                 state.pendingProtocols = []
             }
         }
@@ -257,6 +259,31 @@ public struct Delinearizer {
         let shortBase = base == .linkLayer ? "ll" : base == .network ? "nh" : base == .transport ? "th" : "ih"
         return Field(protocolName: "@\(shortBase)", name: "\(offset * 8),\(length * 8)", type: .integer,
                      length: Int(length), source: source)
+    }
+
+    /// nft and iptables-nft merge adjacent header fields into one load (`tcp sport 1 tcp dport 2` is one
+    /// 4-byte load at th+0): an equality on such a load splits back into one match per field
+    /// (nftables' `payload_match_expand`).
+    private func expandMerged(_ statement: Statement, state: State) -> [Statement] {
+        guard case .match(.field(let field, let loaded), .eq, let value) = statement,
+              field.protocolName.hasPrefix("@"), case .payload(let base, let offset, let length) = field.source,
+              value.count == Int(length), loaded == Int(length) else { return [statement] }
+        var parts: [Statement] = []
+        var cursor = offset
+        while cursor < offset + length {
+            // Find the known field starting here that fits in what is left.
+            var found: Field?
+            for size in stride(from: offset + length - cursor, through: 1, by: -1) {
+                let field = payloadField(base, cursor, size, state: state)
+                if !field.protocolName.hasPrefix("@"), field.length == Int(size) { found = field; break }
+            }
+            guard let part = found else { return [statement] }
+            let start = Int(cursor - offset)
+            parts.append(.match(lhs: .field(part, loadedLength: part.length), op: .eq,
+                                value: Array(value[start..<(start + part.length)])))
+            cursor += UInt32(part.length)
+        }
+        return parts.count > 1 ? parts : [statement]
     }
 
     /// An equality match on `meta l4proto`, `ip protocol` or `meta nfproto` tells later payloads which

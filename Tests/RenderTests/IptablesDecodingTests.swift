@@ -89,3 +89,12 @@ struct IptablesDecodingTests {
                 == ["INPUT", "FORWARD", "OUTPUT", "Alpha", "beta", "zeta"])
     }
 }
+
+extension IptablesDecodingTests {
+    @Test("a merged 4-byte port load splits into tcp sport and tcp dport in nft syntax")
+    func mergedPayloadInNft() {
+        let rule = Self.rule([Self.meta(.l4proto), Self.cmp(.eq, [6]),
+                              Self.payload(.transport, 0, 4), Self.cmp(.eq, [0, 1, 0, 2]), Self.verdict(.accept)])
+        #expect(NFTRenderer(structure: RulesetStructure()).render(rule).text == "tcp sport 1 tcp dport 2 accept")
+    }
+}
