@@ -84,6 +84,9 @@ enum PostPass {
         case .meta(.nfproto) where family == .inet || family == .bridge || family == .netdev:
             let network: Set<String> = value[0] == 2 ? ["ip", "icmp", "@nh"] : value[0] == 10 ? ["ip6", "icmpv6", "@nh"] : []
             return !used.isDisjoint(with: network) || network.contains(following)
+        case .meta(.iiftype) where family == .netdev || family == .bridge:
+            // `meta iiftype ether` (ARPHRD_ETHER) guards link-layer loads in netdev chains.
+            return value.first == 1 && (following == "ether" || used.contains("ether"))
         case .meta(.protocol) where family == .bridge || family == .netdev || family == .inet:
             guard value.count >= 2 else { return false }
             let type = UInt16(value[0]) << 8 | UInt16(value[1])
