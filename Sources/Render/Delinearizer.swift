@@ -41,14 +41,15 @@ public struct Delinearizer {
 
     struct State {
         var family: NFTFamily
-        var registers: [Int: Operand] = [:]
+        /// The 16 32-bit register slots (`NFT_REG32_00`…`15`); `NFT_REG_1`…`4` name slots 0, 4, 8, 12.
+        var registers = Registers()
         /// Transport protocol known from an earlier `meta l4proto` / `ip protocol` match.
         var l4proto: UInt8?
         /// Network protocol in inet/bridge/netdev tables, from `meta nfproto` / `meta protocol`.
         var network: NFTFamily?
         /// Protocols of the header fields loaded since the last statement (`ip`, `tcp`), which tell the
         /// clean-up pass what the next statement depends on, also when a hash or set key hides them.
-        var pendingProtocols: Set<String> = []
+        var pendingProtocols: [String] = []
     }
 
     private func step(_ expression: Expression, index: Int, state: inout State) -> Statement? {
@@ -194,6 +195,16 @@ public struct Delinearizer {
 
     // MARK: - Registers
 
+    /// A fixed register file: a flat array, not a dictionary (rendering touches it for every expression).
+    struct Registers {
+        private var slots = [Operand?](repeating: nil, count: 16)
+
+        subscript(slot: Int) -> Operand? {
+            get { slots.indices.contains(slot) ? slots[slot] : nil }
+            set { if slots.indices.contains(slot) { slots[slot] = newValue } }
+        }
+    }
+
     private func store(_ register: Register, _ operand: Operand, state: inout State) {
         guard let slot = register.slot else { return }
         state.registers[slot] = operand
@@ -238,7 +249,7 @@ public struct Delinearizer {
 
     private func payloadOperand(_ payload: Expression.Payload, state: inout State) -> Operand {
         let field = payloadField(payload.base, payload.offset, payload.length, state: state)
-        state.pendingProtocols.insert(field.protocolName)
+        state.pendingProtocols.append(field.protocolName)
         return .field(field, loadedLength: Int(payload.length))
     }
 

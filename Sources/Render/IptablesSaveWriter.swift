@@ -49,7 +49,11 @@ public final class IptablesSaveWriter {
         let all = structure.chains.filter { $0.family == family && $0.table == table }
         let builtin = builtinChains[table] ?? []
         let base = builtin.compactMap { name in all.first { $0.name == name } }
-        let user = all.filter { !builtin.contains($0.name) }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        // strcmp order; for ASCII names (all of them in practice) String's `<` is the same and much faster.
+        let user = all.filter { !builtin.contains($0.name) }.sorted { a, b in
+            a.name.utf8.allSatisfy { $0 < 0x80 } && b.name.utf8.allSatisfy { $0 < 0x80 }
+                ? a.name < b.name : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
         return base + user
     }
 

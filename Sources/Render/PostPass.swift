@@ -7,7 +7,7 @@ enum PostPass {
     /// A statement with the protocols of the header fields it loaded.
     struct Item {
         var statement: Statement
-        var protocols: Set<String>
+        var protocols: [String]
         var index: Int
     }
 
@@ -74,7 +74,7 @@ enum PostPass {
     static func isDependency(_ statement: Statement, of nextItem: Item, family: NFTFamily) -> Bool {
         let next = nextItem.statement
         guard case .match(.field(let field, _), .eq, let value) = statement, value.count >= 1 else { return false }
-        let used = protocols(next).union(nextItem.protocols)
+        let used = protocols(next).union(nextItem.protocols)  // small: a rule's few fields
         let following = leadingProtocol(next) ?? ""
         switch field.source {
         case .meta(.l4proto):
