@@ -20,7 +20,8 @@ extension Expression {
             self = try Expression.decode(name: name, NetlinkAttributes(dataAttribute?.payload ?? [], path: element.path))
         } catch let error as DecodeError {
             // Paths are built only here, on failure: `rule.expressions[3].cmp`.
-            throw DecodeError(path: "\(element.path).\(name)", offset: error.offset, reason: "\(error.path): \(error.reason)")
+            throw DecodeError(path: "\(element.path).\(name)", offset: error.offset,
+                              reason: "\(error.reason) (\(error.path))")
         }
     }
 
@@ -70,9 +71,11 @@ extension Expression {
             guard element.type == 1 else { continue }
             do {
                 result.append(try Expression(decoding: NetlinkAttributes(element.payload, path: attributes.path)))
-            } catch let error as DecodeError {
-                throw DecodeError(path: "\(attributes.path)[\(result.count)]", offset: error.offset,
-                                  reason: "\(error.path): \(error.reason)")
+            } catch let error as DecodeError where error.path.hasPrefix(attributes.path) {
+                // `rule.expressions.cmp` becomes `rule.expressions[3].cmp`.
+                let suffix = error.path.dropFirst(attributes.path.count)
+                throw DecodeError(path: "\(attributes.path)[\(result.count)]\(suffix)", offset: error.offset,
+                                  reason: error.reason)
             }
         }
         return result
