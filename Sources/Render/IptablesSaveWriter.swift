@@ -40,10 +40,24 @@ public final class IptablesSaveWriter {
         }
     }
 
-    /// The chains in the order iptables-save prints them, for `RulesetReader.stream(order:)`.
+    /// The chains in the order iptables-save prints them.
     public static func chainOrder(_ structure: RulesetStructure, family: NFTFamily) -> [Chain] {
-        let byTable = Dictionary(grouping: structure.chains.filter { $0.family == family }, by: \.table)
-        return tableOrder.flatMap { table in ordered(byTable[table] ?? [], table: table) }
+        chainOrderIndices(structure, family: family).map { structure.chains[$0] }
+    }
+
+    /// The same order as indices into `structure.chains`, for `RulesetReader.stream(order:)`.
+    public static func chainOrderIndices(_ structure: RulesetStructure, family: NFTFamily) -> [Int] {
+        let chains = structure.chains
+        return tableOrder.flatMap { table -> [Int] in
+            let mine = chains.indices.filter { chains[$0].family == family && chains[$0].table == table }
+            let builtin = builtinChains[table] ?? []
+            let base = builtin.compactMap { name in mine.first { chains[$0].name == name } }
+            let user = mine.filter { !builtin.contains(chains[$0].name) }
+            let ascii = user.allSatisfy { chains[$0].name.utf8.allSatisfy { $0 < 0x80 } }
+            return base + user.sorted { a, b in
+                ascii ? chains[a].name < chains[b].name : chains[a].name.utf8.lexicographicallyPrecedes(chains[b].name.utf8)
+            }
+        }
     }
 
     static func chains(of table: String, in structure: RulesetStructure, family: NFTFamily) -> [Chain] {

@@ -26,7 +26,7 @@ enum RulesetPrinter {
         var writers: [NFTFamily: IptablesSaveWriter] = [:]
         var started: Set<NFTFamily> = []
         let order = { (structure: RulesetStructure) in
-            families.flatMap { IptablesSaveWriter.chainOrder(structure, family: $0) }
+            families.flatMap { IptablesSaveWriter.chainOrderIndices(structure, family: $0) }
         }
         func begin(_ family: NFTFamily) {
             guard !started.contains(family), let writer = writers[family] else { return }

@@ -75,7 +75,7 @@ extension RulesetOracle {
         var text = ""
         var writer: IptablesSaveWriter?
         try reader.stream(RulesetFilter(family: family),
-                          order: { IptablesSaveWriter.chainOrder($0, family: family) }) { event in
+                          order: { IptablesSaveWriter.chainOrderIndices($0, family: family) }) { event in
             switch event {
             case .structure(let structure):
                 writer = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name) { text += $0 }
