@@ -47,9 +47,7 @@ public final class RulesetReader {
                 for index in order?(structure) ?? Array(structure.chains.indices) {
                     let chain = structure.chains[index]
                     guard filter.chain == nil || filter.chain == chain.name else { continue }
-                    var rules: [Rule] = []
-                    if try dumpRules(of: chain, into: &rules) != nil { consistent = false; break }
-                    try handler(.rules(chain: chain, rules: rules))
+                    if try streamRules(of: chain, handler) != nil { consistent = false; break }
                 }
             }
             if consistent, try generation() == before { return }
@@ -152,6 +150,31 @@ public final class RulesetReader {
         }
         set.elements = elements
         return result == nil
+    }
+
+    /// How many decoded rules a `.rules` event carries at most: a 20,000-service KUBE-SERVICES chain then
+    /// never sits decoded in memory as a whole.
+    public static let rulesPerEvent = 256
+
+    /// Hands the rules of one chain to `handler` in batches of `rulesPerEvent` (one event, maybe empty,
+    /// for an empty chain); returns the dump's inconsistency, if any.
+    private func streamRules(of chain: Chain, _ handler: (RulesetEvent) throws -> Void) throws -> DumpInconsistency? {
+        var request = NFTMessage.request(.getRule, family: chain.family)
+        request.append(1, string: chain.table)
+        request.append(2, string: chain.name)
+        var batch: [Rule] = []
+        var delivered = false
+        let result = try connection.dump(request, operation: .dump("nftables rules of \(chain.table)/\(chain.name)")) { reply in
+            guard NFTMessage(netlinkType: reply.header.type) == .newRule else { return }
+            batch.append(try Rule(message: reply))
+            if batch.count >= Self.rulesPerEvent {
+                try handler(.rules(chain: chain, rules: batch))
+                batch.removeAll(keepingCapacity: true)
+                delivered = true
+            }
+        }
+        if !batch.isEmpty || !delivered { try handler(.rules(chain: chain, rules: batch)) }
+        return result
     }
 
     /// The rules of one chain; returns the dump's inconsistency, if any.
