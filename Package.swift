@@ -78,7 +78,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render",
+                                   "RulesetCorpus", "Xtables", "CNFTNL"],
                     swiftSettings: strict),
     ]
 )
