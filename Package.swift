@@ -51,7 +51,8 @@ let package = Package(
         .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "NFTables", "Render"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "NFTables", "Render", "Xtables",
+                               .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",

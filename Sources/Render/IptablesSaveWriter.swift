@@ -20,6 +20,7 @@ public final class IptablesSaveWriter {
     public let namespace: String?
     private let output: (String) -> Void
     private let onRule: ((RenderedRule) -> Void)?
+    private let decoder: IptablesDecoder
     private let tables: [Table]
     private var nextTable = 0
     private var openTable: Int?
@@ -28,8 +29,11 @@ public final class IptablesSaveWriter {
     ///   - family: `.ip` for iptables-save, `.ip6` for ip6tables-save.
     ///   - onRule: called with every rendered rule (namespace, table, chain, handle kept), for callers
     ///     that point at single rules.
+    ///   - ipsetName: names ipsets by index (`IPSetNameResolver` in NFScope asks the namespace's kernel).
     public init(structure: RulesetStructure, family: NFTFamily, namespace: String? = nil,
+                ipsetName: ((UInt16) -> String?)? = nil,
                 onRule: ((RenderedRule) -> Void)? = nil, output: @escaping (String) -> Void) {
+        self.decoder = IptablesDecoder(family: family, ipsetName: ipsetName)
         self.structure = structure
         self.family = family
         self.namespace = namespace
@@ -74,7 +78,7 @@ public final class IptablesSaveWriter {
 
     /// One rule as `-A CHAIN ...`, or its nft form behind a `# nfscope:` note.
     public func render(_ rule: Rule) -> RenderedRule {
-        switch IptablesDecoder(family: family).decode(rule) {
+        switch decoder.decode(rule) {
         case .rule(let iptables):
             let text = (["-A", rule.chain] + iptables.arguments).joined(separator: " ")
             return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,

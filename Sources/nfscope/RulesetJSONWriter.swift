@@ -15,7 +15,11 @@ final class RulesetJSONWriter {
     private var openTable: Int?
     private var chainsInTable = 0
 
-    init(structure: RulesetStructure, namespace: String, output: @escaping (String) -> Void) {
+    private let ipsetName: ((UInt16) -> String?)?
+
+    init(structure: RulesetStructure, namespace: String, ipsetName: ((UInt16) -> String?)? = nil,
+         output: @escaping (String) -> Void) {
+        self.ipsetName = ipsetName
         self.structure = structure
         self.namespace = namespace
         self.output = output
@@ -27,8 +31,8 @@ final class RulesetJSONWriter {
     private var rulesInChain = 0
     private lazy var renderer = NFTRenderer(structure: structure, namespace: namespace)
     private lazy var iptables: [NFTFamily: IptablesSaveWriter] = [
-        .ip: IptablesSaveWriter(structure: structure, family: .ip, namespace: namespace) { _ in },
-        .ip6: IptablesSaveWriter(structure: structure, family: .ip6, namespace: namespace) { _ in },
+        .ip: IptablesSaveWriter(structure: structure, family: .ip, namespace: namespace, ipsetName: ipsetName) { _ in },
+        .ip6: IptablesSaveWriter(structure: structure, family: .ip6, namespace: namespace, ipsetName: ipsetName) { _ in },
     ]
 
     /// Writes rules of a chain; consecutive batches of one chain continue its `rules` array.
