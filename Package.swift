@@ -38,8 +38,15 @@ let package = Package(
                 dependencies: ["NetCore", "Netlink", "CMNL",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
+        // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
+        // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
+        .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
+        // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
+        .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // nft and iptables-save renderings of an nf_tables ruleset.
+        .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
@@ -53,9 +60,13 @@ let package = Package(
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
+                    swiftSettings: strict),
+        .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render"],
                     swiftSettings: strict),
     ]
 )

@@ -1,0 +1,34 @@
+import Foundation
+import NFTables
+import Testing
+import TestLab
+
+/// nfscope's nft rendering against `nft list ruleset`, on rulesets loaded with `nft -f` in throwaway namespaces.
+@Suite("Ruleset nft rendering matches nft list ruleset", .serialized,
+       .enabled(if: Shell.isRoot, "needs root: creates network namespaces and loads nf_tables rules"))
+struct RulesetNFTDifferentialTests {
+    static let corpus = ["nft-mixed.nft"]
+
+    @Test("nft corpus renders as nft prints it", arguments: corpus)
+    func corpusMatches(_ name: String) throws {
+        try withLab { lab in
+            let namespace = try lab.namespace("nft")
+            try namespace.loadNft(try RulesetOracle.fixture(name))
+            let expected = try RulesetOracle.nftOracle(namespace)
+            let actual = RulesetOracle.normaliseNft(try RulesetOracle.nftRendering(namespace))
+            #expect(Bool(expected == actual), "\(name):\n\(RulesetOracle.diff(expected, actual))")
+        }
+    }
+}
+
+extension RulesetNFTDifferentialTests {
+    @Test("debug dump", .enabled(if: ProcessInfo.processInfo.environment["NFSCOPE_DUMP"] != nil))
+    func debugDump() throws {
+        try withLab { lab in
+            let namespace = try lab.namespace("dbg")
+            try namespace.loadNft(try RulesetOracle.fixture(ProcessInfo.processInfo.environment["NFSCOPE_DUMP"]!))
+            try RulesetOracle.nftRendering(namespace).write(toFile: "/tmp/nfscope-dump.txt", atomically: true, encoding: .utf8)
+            try RulesetOracle.nftOracle(namespace).write(toFile: "/tmp/nft-dump.txt", atomically: true, encoding: .utf8)
+        }
+    }
+}
