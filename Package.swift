@@ -47,9 +47,11 @@ let package = Package(
         .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
         // nft and iptables-save renderings of an nf_tables ruleset.
         .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
+        // Packet path simulation: the reference interpreter over nf_tables expressions, routing, namespace paths.
+        .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "NFTables", "Render", "Simulator"],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
@@ -64,9 +66,12 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
                     swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore"],
+                    swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render",
+                                   "Simulator"],
                     swiftSettings: strict),
     ]
 )
