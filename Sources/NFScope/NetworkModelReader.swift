@@ -1,0 +1,73 @@
+import NetCore
+import NetNS
+import Netlink
+import NFTables
+import Route
+import Simulator
+
+/// Reads a ``NetworkModel`` from the live kernel: the start namespace and every namespace its veths lead
+/// to (transitively), each with its ruleset, routes, sysctls and listening sockets, veth peers resolved
+/// through netns ids as `netns list` does.
+public struct NetworkModelReader {
+    public init() {}
+
+    /// Reads the model; returns it with the name of the start namespace in it.
+    /// - Parameter spec: a namespace name, a path such as `/run/netns/NAME` or `/proc/PID/ns/net`, or a pid.
+    public func read(from spec: String) throws -> (model: NetworkModel, start: String) {
+        let start = try NamespaceHandle(spec: spec)
+        let inventory = NamespaceInventory.scan()
+        var opened: [OpenNamespace] = []
+        for entry in inventory.entries {
+            if let namespace = try? OpenNamespace.open(entry) { opened.append(namespace) }
+        }
+        guard let first = opened.firstIndex(where: { $0.id == start.id }) else {
+            throw NamespaceError(kind: .notFound, target: spec)
+        }
+        let names = uniqueNames(opened)
+        var models: [String: NamespaceModel] = [:]
+        var queue = [first]
+        var seen: Set<Int> = [first]
+        while let current = queue.first {
+            queue.removeFirst()
+            let namespace = opened[current]
+            var model = try read(namespace, name: names[current])
+            for link in namespace.links where link.kind == .veth {
+                guard let peerIndex = link.parentIndex else { continue }
+                var target = current
+                if let nsid = link.linkNamespaceID {
+                    guard let other = opened.indices.first(where: { $0 != current && namespace.nsid(of: opened[$0]) == nsid })
+                    else { continue }
+                    target = other
+                }
+                model.peers[link.index] = InterfaceEndpoint(namespace: names[target], interfaceIndex: peerIndex)
+                if seen.insert(target).inserted { queue.append(target) }
+            }
+            models[model.name] = model
+        }
+        return (NetworkModel(Array(models.values)), names[first])
+    }
+
+    private func uniqueNames(_ opened: [OpenNamespace]) -> [String] {
+        var used: Set<String> = []
+        return opened.map { namespace in
+            var name = namespace.label
+            if !used.insert(name).inserted {
+                name += " (inode \(namespace.id.inode))"
+                used.insert(name)
+            }
+            return name
+        }
+    }
+
+    private func read(_ namespace: OpenNamespace, name: String) throws -> NamespaceModel {
+        let routes = try namespace.reader.snapshot()
+        let sysctls = try NamespaceSysctls.read(in: namespace.handle, interfaces: routes.links.map(\.name))
+        let ruleset = try RulesetReader(connection: try namespace.handle.connection(.netfilter)).snapshot()
+        var blindSpots = ["tc and XDP programs, BPF netfilter links and IPVS services are not read"]
+        for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
+            blindSpots.append("\(table.family) table \(table.name) is not simulated")
+        }
+        return NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
+                              listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
+    }
+}
