@@ -112,6 +112,7 @@ extension PathRun {
     }
 
     private func rewrite(_ packet: inout Packet, flow: TrackedFlow, binding: FlowBinding, destinationManip: Bool) {
+        if binding.isNew && binding.isReply { return }  // an invalid packet has no mapping
         if binding.isRelated, packet.embedded != nil {
             // nf_nat_icmp_reply_translation: the embedded header goes back to the original tuple, the outer
             // destination follows it.

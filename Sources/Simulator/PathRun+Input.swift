@@ -5,7 +5,7 @@ import Route
 extension PathRun {
     /// A packet arriving on an interface: PREROUTING, the input routing decision (martians, rp_filter,
     /// ip_forward), then INPUT and a socket, or FORWARD, POSTROUTING and out again.
-    func arrive(_ namespace: String, _ interface: String, _ start: Packet, nexthop: IPAddress) -> Leg {
+    func arrive(_ namespace: String, _ interface: String, _ start: Packet, nexthop: IPAddress, loopback: Bool = false) -> Leg {
         guard let model = model(namespace) else { return .finished(Outcome(.unknown, "namespace \(namespace) is not in the model")) }
         if let link = model.routes.link(named: interface), let master = link.masterIndex,
            let bridge = model.routes.link(index: master), bridge.kind == .bridge {
@@ -14,7 +14,7 @@ extension PathRun {
         var packet = start
         packet.inputInterface = interface
         packet.outputInterface = nil
-        track(namespace, &packet)
+        if !loopback || currentBindings[namespace] == nil { track(namespace, &packet) }
         if case .stop(let leg) = runHook(.prerouting, namespace, &packet) { return leg }
         return routeInput(namespace, interface, packet)
     }

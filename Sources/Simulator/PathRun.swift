@@ -118,7 +118,8 @@ final class PathRun {
             return .finished(Outcome(.unknown, "\(namespace) routes \(packet.destination) to an interface the model lacks"))
         }
         if decision.type == .local || link.flags.contains(.loopback) {
-            return arrive(namespace, link.name, packet, nexthop: nexthop)
+            // Loopback keeps the packet's conntrack entry: it re-enters PREROUTING already tracked.
+            return arrive(namespace, link.name, packet, nexthop: nexthop, loopback: true)
         }
         if link.kind == .bridge {
             return transmitOnBridge(namespace, link, packet, nexthop: nexthop)
@@ -128,7 +129,8 @@ final class PathRun {
             let kind = link.kind?.rawValue ?? "device"
             return .finished(Outcome(.unknown, "the packet leaves \(namespace) through \(link.name) (\(kind)), beyond what nfscope can see"))
         }
-        guard peerModel.owns(nexthop) else {
+        let peerIsBridgePort = peerModel.routes.link(index: peer.interfaceIndex)?.masterIndex != nil
+        guard peerModel.owns(nexthop) || peerIsBridgePort else {
             return neighbourMissing(namespace, nexthop, interface: link.name)
         }
         step(namespace, "link", "out \(link.name) -> \(peer.namespace) \(peerName)")

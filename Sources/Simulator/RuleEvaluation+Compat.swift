@@ -10,6 +10,11 @@ extension RuleEvaluation {
 
     /// `nft_match_eval`: an x_tables match decoded by the Xtables module.
     mutating func compatMatch(_ e: CompatExtension, _ packet: Packet) -> Step {
+        if e.name == "tcp" || e.name == "udp" || e.name == "multiport" {
+            let matched = e.name == "multiport" ? PortMatch.multiport(e, packet) : PortMatch.tcpUDP(e, packet)
+            guard let matched else { return unknown("-m \(e.name)") }
+            return matched ? .next : .breakRule
+        }
         let ext = XtExtension(name: e.name, revision: e.revision, info: e.info)
         guard let match = try? XtMatch.decode(ext, family: compatFamily(packet)) else {
             return unknown("-m \(e.name) (undecodable)")
