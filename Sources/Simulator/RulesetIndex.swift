@@ -55,9 +55,12 @@ struct RulesetIndex: Sendable {
             else { filterGroups[base.priority, default: []].append(chain) }
         }
         var slots: [(Int32, Int, HookSlot)] = filterGroups.map { ($0.key, 0, HookSlot.chains($0.value.sorted(by: chainOrder))) }
-        // The NAT core slot is always there: it also rewrites replies and flows mapped by the live table.
-        let nat = natGroups.sorted { $0.key < $1.key }.map { $0.value.sorted(by: chainOrder) }
-        slots.append((natPriority, 1, .nat(nat)))
+        // The NAT core slot is on the four NAT hooks even without nat chains: it also rewrites replies and
+        // flows mapped by the live table. FORWARD has no NAT.
+        if hook != .forward {
+            let nat = natGroups.sorted { $0.key < $1.key }.map { $0.value.sorted(by: chainOrder) }
+            slots.append((natPriority, 1, .nat(nat)))
+        }
         return slots.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
 
