@@ -61,16 +61,26 @@ let package = Package(
 
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore"], swiftSettings: strict),
+        // Generated rulesets (kube-proxy iptables and nftables modes) for differential tests and benchmarks.
+        .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
+        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
+                    swiftSettings: strict),
         .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
                     swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore"],
+        // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.
+        .target(name: "NetlinkTesting",
+                dependencies: ["Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                path: "Tests/NetlinkTesting", swiftSettings: strict),
+        .testTarget(name: "NetlinkTests",
+                    dependencies: ["Netlink", "NetCore", "NetlinkTesting",
+                                   .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink"],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render",
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
                                    "Simulator"],
                     swiftSettings: strict),
     ]

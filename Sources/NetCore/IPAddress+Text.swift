@@ -1,5 +1,5 @@
 /// Parsing and printing addresses in their usual text forms (dotted quad, RFC 5952 for IPv6).
-extension IPAddress: CustomStringConvertible, LosslessStringConvertible, Codable {
+extension IPAddress: CustomStringConvertible, LosslessStringConvertible, CodableAsText {
     public init?(_ text: String) {
         if text.contains(":") {
             guard let value = IPAddress.parseV6(Substring(text)) else { return nil }
@@ -19,26 +19,16 @@ extension IPAddress: CustomStringConvertible, LosslessStringConvertible, Codable
         }
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = IPAddress(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not an IP address: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 
     static func parseV4(_ text: Substring) -> UInt32? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII),
+            // Digits only (Swift's integer parsing would take "+1"), and no leading zero: inet_pton refuses
+            // "01" because other parsers read it as octal.
+            guard !part.isEmpty, part.count <= 3, part.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                  part.count == 1 || part.first != "0",
                   let octet = UInt8(part) else { return nil }
             value = value << 8 | UInt32(octet)
         }
@@ -60,7 +50,8 @@ extension IPAddress: CustomStringConvertible, LosslessStringConvertible, Codable
                     list.append(UInt16(v4 >> 16)); list.append(UInt16(v4 & 0xffff))
                     continue
                 }
-                guard (1...4).contains(piece.count), let group = UInt16(piece, radix: 16) else { return false }
+                guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit), piece.allSatisfy(\.isASCII),
+                      let group = UInt16(piece, radix: 16) else { return false }
                 list.append(group)
             }
             return true
@@ -110,6 +101,10 @@ extension IPAddress: CustomStringConvertible, LosslessStringConvertible, Codable
                 if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
                 runStart = -1
             }
+        }
+        // RFC 5952 section 5: IPv4-mapped addresses (::ffff:0:0/96) keep the dotted quad, as inet_ntop prints them.
+        if high == 0, low >> 32 == 0xffff {
+            return "::ffff:" + IPAddress.v4(UInt32(truncatingIfNeeded: low)).description
         }
         if bestLength < 2 { return groups.map { String($0, radix: 16) }.joined(separator: ":") }
         let head = groups[..<bestStart].map { String($0, radix: 16) }.joined(separator: ":")

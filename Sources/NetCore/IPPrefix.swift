@@ -1,5 +1,5 @@
 /// An address with a prefix length, such as `10.42.0.0/16`, as routes and addresses carry them.
-public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct IPPrefix: Hashable, Sendable, LosslessStringConvertible, CodableAsText {
     /// The address as given (host bits are kept: `10.42.0.7/24` is an interface address).
     public var address: IPAddress
     /// The number of leading bits that form the network part.
@@ -14,10 +14,16 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
 
     /// Parses `ADDRESS/LENGTH`, or a bare address as a host prefix.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard let first = parts.first, let address = IPAddress(String(first)) else { return nil }
-        let length = parts.count == 2 ? Int(parts[1]) : address.family.bitWidth
-        guard let length else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = IPAddress(String(parts[0])) else { return nil }
+        guard parts.count == 2 else {
+            self.init(address: address, length: address.family.bitWidth)
+            return
+        }
+        // Digits only: Swift's Int("+8") would accept a sign, and "10.0.0.0/" must not mean a host prefix.
+        let digits = parts[1]
+        guard (1...3).contains(digits.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let length = Int(digits) else { return nil }
         self.init(address: address, length: length)
     }
 
@@ -48,19 +54,6 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public var description: String { "\(address)/\(length)" }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = IPPrefix(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not an IP prefix: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 
     static func v6Mask(_ length: Int) -> (UInt64, UInt64) {
         let high: UInt64 = length >= 64 ? ~0 : (length == 0 ? 0 : ~UInt64(0) << (64 - length))

@@ -34,7 +34,9 @@ public enum NetNS {
         let label = namespace.id.label
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let work = NamespaceWork(targetDescriptor: fd, label: label, body: body)
-            work.onFinish = { continuation.resume(with: work.outcome()) }
+            // Unowned: the thread holds the work while it calls this, and a strong capture would be a cycle
+            // (work -> onFinish -> work) that leaked every async run together with its result.
+            work.onFinish = { [unowned work] in continuation.resume(with: work.takeOutcome()) }
             var thread = pthread_t()
             var attributes = pthread_attr_t()
             pthread_attr_init(&attributes)
@@ -83,11 +85,14 @@ final class NamespaceWork<T: Sendable>: NamespaceWorkBase, @unchecked Sendable {
     override func runBody() { result = Result { try body() } }
     override func fail(_ error: Error) { result = .failure(error) }
 
-    func outcome() -> Result<T, Error> {
-        result ?? .failure(NamespaceError(kind: .failed, target: label))
+    /// Moves the result out, so that the caller becomes its only owner (a returned socket closes when the
+    /// caller drops it, not when this work object happens to go away).
+    func takeOutcome() -> Result<T, Error> {
+        defer { result = nil }
+        return result ?? .failure(NamespaceError(kind: .failed, target: label))
     }
 
-    func takeResult() throws -> T { try outcome().get() }
+    func takeResult() throws -> T { try takeOutcome().get() }
 }
 
 private func namespaceThreadEntry(_ argument: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {

@@ -8,6 +8,7 @@ public struct NetlinkAck: Sendable {
     /// The kernel's explanation (`NLMSGERR_ATTR_MSG`), if any.
     public var message: String?
 
+    /// Decodes an `NLMSG_ERROR` message; throws `DecodeError` when it is too short for its error code.
     public init(_ message: NetlinkMessage) throws {
         let payload = message.payload
         errorCode = try payload.hostInteger(Int32.self, path: "nlmsgerr.error")
@@ -18,9 +19,11 @@ public struct NetlinkAck: Sendable {
             let originalLength = Int(try payload.hostInteger(UInt32.self, at: 4, path: "nlmsgerr.msg.len"))
             tlvOffset = 4 + netlinkAligned(max(originalLength, NetlinkHeader.size))
         }
+        // The errno is what matters; malformed extended-ack attributes cost only the optional text, so
+        // they must not turn a kernel's EPERM into a decoding error.
         if message.header.flags.contains(.ackTLVs), payload.count > tlvOffset {
             let start = payload.startIndex + tlvOffset
-            self.message = try NetlinkAck.extendedAckMessage(NetlinkAttributes(payload[start...], path: "nlmsgerr.tlv"))
+            self.message = try? NetlinkAck.extendedAckMessage(NetlinkAttributes(payload[start...], path: "nlmsgerr.tlv"))
         }
     }
 

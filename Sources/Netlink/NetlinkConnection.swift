@@ -31,58 +31,84 @@ public final class NetlinkConnection {
     /// Returns `nil` when the dump is a consistent whole, or why it is not (`NLM_F_DUMP_INTR` seen, or
     /// messages lost to `ENOBUFS`): the caller then replays its whole snapshot. After an overrun the rest
     /// of the dump is still drained, so the socket is clean for the replay.
+    ///
+    /// When `body` throws, the rest of the dump is read (and not delivered) before its error is rethrown:
+    /// the kernel keeps a started dump running until its DONE is read, and answers any other dump request
+    /// on the socket with `EBUSY` meanwhile (`netlink_dump_start`).
     @discardableResult
     public func dump(_ request: NetlinkRequest, operation: NetlinkOperation,
                      _ body: (NetlinkMessage) throws -> Void) throws -> DumpInconsistency? {
         var request = request
         request.flags.formUnion([.request, .dump])
-        let sequence = try send(request, operation: operation)
-        var inconsistency: DumpInconsistency?
+        var state = DumpState(sequence: try send(request, operation: operation))
         while true {
-            let received: Int
+            let datagram: ArraySlice<UInt8>?
             do {
-                received = try transport.receive(into: &buffer)
-            } catch .noBufferSpace {
-                inconsistency = .messagesLost
+                datagram = try receiveDatagram(operation: operation, toleratingOverrun: true)
+            } catch {
+                throw state.bodyError ?? error
+            }
+            guard let datagram else {
+                state.inconsistency = .messagesLost
                 _ = transport.growReceiveBuffer()
                 continue
-            } catch {
-                throw NetlinkError(operation: operation, errno: error, namespace: namespace)
             }
-            var iterator = NetlinkMessageSequence(buffer[0..<received]).makeIterator()
+            var iterator = NetlinkMessageSequence(datagram).makeIterator()
             while let message = iterator.next() {
-                guard isReply(message, to: sequence) else { continue }
-                if message.header.flags.contains(.dumpInterrupted), inconsistency == nil {
-                    inconsistency = .interrupted
-                }
-                switch message.header.type {
-                case NetlinkControlType.done:
-                    try checkDoneStatus(message, operation: operation)
-                    return inconsistency
-                case NetlinkControlType.error:
-                    try throwIfError(message, operation: operation)
-                case NetlinkControlType.noop, NetlinkControlType.overrun:
-                    continue
-                default:
-                    if inconsistency != .messagesLost { try body(message) }
-                }
+                guard isReply(message, to: state.sequence) else { continue }
+                if try handle(message, in: &state, operation: operation, body) { return state.inconsistency }
             }
-            if let error = iterator.error { throw error }
+            if let error = iterator.error { throw state.bodyError ?? error }
         }
     }
 
+    /// What a dump has seen so far.
+    private struct DumpState {
+        let sequence: UInt32
+        var inconsistency: DumpInconsistency?
+        /// The body's error, rethrown once the dump has been drained.
+        var bodyError: (any Error)?
+    }
+
+    /// Handles one reply of a dump; returns true at its end (DONE).
+    private func handle(_ message: NetlinkMessage, in state: inout DumpState, operation: NetlinkOperation,
+                        _ body: (NetlinkMessage) throws -> Void) throws -> Bool {
+        if message.header.flags.contains(.dumpInterrupted), state.inconsistency == nil {
+            state.inconsistency = .interrupted
+        }
+        switch message.header.type {
+        case NetlinkControlType.done:
+            if let bodyError = state.bodyError { throw bodyError }
+            try checkDoneStatus(message, operation: operation)
+            return true
+        case NetlinkControlType.error:
+            do { try throwIfError(message, operation: operation) } catch { throw state.bodyError ?? error }
+        case NetlinkControlType.noop, NetlinkControlType.overrun:
+            break
+        default:
+            guard state.inconsistency != .messagesLost, state.bodyError == nil else { break }
+            do { try body(message) } catch { state.bodyError = error }
+        }
+        return false
+    }
+
     /// Replays a dump until it is consistent, up to `attempts` times; `reset` runs before each attempt so
-    /// the caller can drop what a broken attempt delivered. Throws `NetlinkError` with `EINTR`-like
-    /// `EAGAIN` when the table kept changing.
+    /// the caller can drop what a broken attempt delivered. When every attempt was broken it throws
+    /// `NetlinkError` with `EAGAIN`, its `inconsistency` saying what broke the last one.
     public func consistentDump(_ request: NetlinkRequest, operation: NetlinkOperation, attempts: Int = 5,
                                reset: () -> Void, _ body: (NetlinkMessage) throws -> Void) throws {
-        for _ in 0..<max(1, attempts) {
+        let attempts = max(1, attempts)
+        var last = DumpInconsistency.interrupted
+        for _ in 0..<attempts {
             reset()
-            if try dump(request, operation: operation, body) == nil { return }
+            guard let inconsistency = try dump(request, operation: operation, body) else { return }
+            last = inconsistency
         }
-        throw NetlinkError(operation: operation, errno: .resourceTemporarilyUnavailable,
-                           kernelMessage: "the table changed during every one of \(attempts) reads",
-                           namespace: namespace)
+        let reason = last == .interrupted
+            ? "the kernel flagged the dump as interrupted by a change (NLM_F_DUMP_INTR)"
+            : "the socket overflowed and lost messages (ENOBUFS)"
+        throw NetlinkError(operation: operation, errno: .resourceTemporarilyUnavailable, namespace: namespace,
+                           detail: "\(reason) in every one of \(attempts) attempts", inconsistency: last)
     }
 
     /// Sends a request with `NLM_F_ACK` and returns the replies that came before the acknowledgement
@@ -93,13 +119,8 @@ public final class NetlinkConnection {
         let sequence = try send(request, operation: operation)
         var replies: [NetlinkMessage] = []
         while true {
-            let received: Int
-            do {
-                received = try transport.receive(into: &buffer)
-            } catch {
-                throw NetlinkError(operation: operation, errno: error, namespace: namespace)
-            }
-            let messages = try NetlinkMessageSequence(Array(buffer[0..<received])[...]).validated()
+            guard let datagram = try receiveDatagram(operation: operation, toleratingOverrun: false) else { continue }
+            let messages = try NetlinkMessageSequence(datagram).validated()
             for message in messages where isReply(message, to: sequence) {
                 if message.header.type == NetlinkControlType.error {
                     try throwIfError(message, operation: operation)
@@ -108,6 +129,25 @@ public final class NetlinkConnection {
                 replies.append(message)
             }
         }
+    }
+
+    /// One datagram, as a slice of the receive buffer; `nil` after an overrun (`ENOBUFS`) when the caller
+    /// can recover from one (a dump drains and reports it), otherwise the overrun is a `NetlinkError`.
+    private func receiveDatagram(operation: NetlinkOperation, toleratingOverrun: Bool) throws -> ArraySlice<UInt8>? {
+        let received: Int
+        do {
+            received = try transport.receive(into: &buffer)
+        } catch .noBufferSpace where toleratingOverrun {
+            return nil
+        } catch {
+            throw NetlinkError(operation: operation, errno: error, namespace: namespace)
+        }
+        // A transport is outside code: a count it cannot have written must not become an out-of-range slice.
+        guard received >= 0, received <= buffer.count else {
+            throw DecodeError(path: "datagram", offset: 0,
+                              reason: "transport reported \(received) bytes received into a \(buffer.count)-byte buffer")
+        }
+        return buffer[0..<received]
     }
 
     private func send(_ request: NetlinkRequest, operation: NetlinkOperation) throws -> UInt32 {

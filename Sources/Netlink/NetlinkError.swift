@@ -10,13 +10,19 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
     public var kernelMessage: String?
     /// The namespace the socket talks to, when known.
     public var namespace: NamespaceID?
+    /// nfscope's own explanation, when the errno alone would mislead (a dump that never came out whole).
+    public var detail: String?
+    /// Set when a consistent dump gave up: what broke its last attempt.
+    public var inconsistency: DumpInconsistency?
 
     public init(operation: NetlinkOperation, errno: Errno, kernelMessage: String? = nil,
-                namespace: NamespaceID? = nil) {
+                namespace: NamespaceID? = nil, detail: String? = nil, inconsistency: DumpInconsistency? = nil) {
         self.operation = operation
         self.errno = errno
         self.kernelMessage = kernelMessage
         self.namespace = namespace
+        self.detail = detail
+        self.inconsistency = inconsistency
     }
 
     public var description: String {
@@ -24,6 +30,7 @@ public struct NetlinkError: Error, Sendable, CustomStringConvertible {
         if let namespace { text += " in \(namespace)" }
         text += ": \(errno.describedWithName)"
         if let kernelMessage, !kernelMessage.isEmpty { text += " (kernel: \(kernelMessage))" }
+        if let detail, !detail.isEmpty { text += "; \(detail)" }
         return text
     }
 }

@@ -17,7 +17,11 @@ public struct NetlinkRequest: Sendable {
     }
 
     /// Appends an attribute with a raw payload.
+    ///
+    /// `nla_len` is 16 bits: a payload over 65531 bytes cannot be encoded and is a programming error.
     public mutating func append(_ type: UInt16, bytes: [UInt8]) {
+        precondition(bytes.count <= Int(UInt16.max) - 4,
+                     "netlink attribute \(type): \(bytes.count) bytes do not fit the 16-bit nla_len")
         body.appendHost(UInt16(4 + bytes.count))
         body.appendHost(type)
         body.append(contentsOf: bytes)
@@ -51,7 +55,10 @@ public struct NetlinkRequest: Sendable {
     /// Closes the innermost nested attribute, writing its length.
     public mutating func endNest() {
         guard let start = nestStack.popLast() else { return }
-        let length = UInt16(truncatingIfNeeded: body.count - start)
+        // Truncating would silently produce a nest the kernel (and our decoder) reads as something else.
+        precondition(body.count - start <= Int(UInt16.max),
+                     "netlink nest of \(body.count - start) bytes does not fit the 16-bit nla_len")
+        let length = UInt16(body.count - start)
         body[start] = UInt8(truncatingIfNeeded: length)
         body[start + 1] = UInt8(truncatingIfNeeded: length >> 8)
     }

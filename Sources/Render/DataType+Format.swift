@@ -1,7 +1,4 @@
 import NFTables
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension DataType {
     /// Formats register bytes as nft prints a constant of this type.
@@ -28,14 +25,19 @@ extension DataType {
         case .tcpFlag: return flagNames(hostOrder(bytes), DataType.tcpFlagNames)
         case .boolean: return hostOrder(bytes) == 0 ? "missing" : "exists"
         case .verdict: return "verdict"
-        case .uid: return userName(UInt32(truncatingIfNeeded: hostOrder(bytes)))
-        case .gid: return groupName(UInt32(truncatingIfNeeded: hostOrder(bytes)))
+        case .uid, .gid: return "\(hostOrder(bytes))"
+        case .networkInteger: return bytes.count > 8 ? "0x" + bytes.map { hex2($0) }.joined() : "\(bigEndian(bytes))"
+        case .dscp: return DataType.dscpNames[Int(hostOrder(bytes))] ?? "0x" + hex(hostOrder(bytes), width: 2)
         default:
             if bytes.count > 8 { return "0x" + bytes.map { hex2($0) }.joined() }
             return "\(hostOrder(bytes))"
         }
     }
 
+    static let dscpNames: [Int: String] = [0: "cs0", 8: "cs1", 16: "cs2", 24: "cs3", 32: "cs4", 40: "cs5", 48: "cs6",
+                                           56: "cs7", 10: "af11", 12: "af12", 14: "af13", 18: "af21", 20: "af22",
+                                           22: "af23", 26: "af31", 28: "af32", 30: "af33", 34: "af41", 36: "af42",
+                                           38: "af43", 46: "ef", 44: "va", 1: "le"]
     static let ctStateNames: [(UInt64, String)] = [(1, "invalid"), (2, "established"), (4, "related"), (8, "new"), (64, "untracked")]
     static let ctStatusNames: [(UInt64, String)] = [(1, "expected"), (2, "seen-reply"), (4, "assured"), (8, "confirmed"),
                                                     (16, "snat"), (32, "dnat"), (512, "dying")]
@@ -139,30 +141,6 @@ func etherTypeName(_ value: UInt16) -> String {
     case 0x88a8: return "8021ad"
     default: return "0x" + hex(UInt64(value), width: 4)
     }
-}
-
-func userName(_ uid: UInt32) -> String {
-    #if canImport(Glibc)
-    var entry = passwd()
-    var result: UnsafeMutablePointer<passwd>?
-    var buffer = [CChar](repeating: 0, count: 1024)
-    if getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, let result, let name = result.pointee.pw_name {
-        return String(cString: name)
-    }
-    #endif
-    return "\(uid)"
-}
-
-func groupName(_ gid: UInt32) -> String {
-    #if canImport(Glibc)
-    var entry = group()
-    var result: UnsafeMutablePointer<group>?
-    var buffer = [CChar](repeating: 0, count: 1024)
-    if getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, let result, let name = result.pointee.gr_name {
-        return String(cString: name)
-    }
-    #endif
-    return "\(gid)"
 }
 
 extension Array {

@@ -1,7 +1,4 @@
 import NFTables
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// How nft prints a value: nftables' datatypes (`TYPE_*` in `datatype.h`), numbered as in
 /// `NFTA_SET_KEY_TYPE`.
@@ -38,6 +35,11 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     public static let fibAddressType = DataType(rawValue: 38)
     public static let boolean = DataType(rawValue: 39)
     public static let ifname = DataType(rawValue: 41)
+    /// nft's `dscp` (`TYPE_DSCP`).
+    public static let dscp = DataType(rawValue: 36)
+    /// An integer in network byte order: header fields such as `ip length`, `udp length`, TCP options.
+    /// Printed as nft's `integer`; the raw value has the byte-order bit, which no kernel type id uses.
+    public static let networkInteger = DataType(rawValue: 0x1000_0004)
 
     /// The name nft uses in `type ...` lines of sets.
     public var name: String {
@@ -45,7 +47,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .verdict: return "verdict"
         case .nfproto: return "nf_proto"
         case .bitmask: return "bitmask"
-        case .integer: return "integer"
+        case .integer, .networkInteger: return "integer"
+        case .dscp: return "dscp"
         case .string: return "string"
         case .lladdr: return "ll_addr"
         case .ipv4Address: return "ipv4_addr"
@@ -77,7 +80,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     /// Whether values of this type are in network byte order in registers.
     var isBigEndian: Bool {
         switch self {
-        case .ipv4Address, .ipv6Address, .etherAddress, .etherType, .inetService, .lladdr: return true
+        case .ipv4Address, .ipv6Address, .etherAddress, .etherType, .inetService, .lladdr, .networkInteger: return true
         default: return false
         }
     }

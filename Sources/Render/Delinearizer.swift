@@ -6,20 +6,26 @@ import NFTables
 /// `nft-ruleparse.c`). Unknown shapes become `.undecodable`, never a crash.
 public struct Delinearizer {
     public var family: NFTFamily
-    /// Key length of named sets, to read concatenated keys from consecutive registers.
-    public var setKeyLength: (String) -> Int?
+    /// Resolves sets by name: key lengths tell how many registers a concatenated key spans, data lengths
+    /// how many a map lookup fills.
+    public var set: (String) -> NFTSet?
 
-    public init(family: NFTFamily, setKeyLength: @escaping (String) -> Int?) {
+    public init(family: NFTFamily, set: @escaping (String) -> NFTSet?) {
         self.family = family
-        self.setKeyLength = setKeyLength
+        self.set = set
     }
+
+    func setKeyLength(_ name: String) -> Int? { set(name).map { Int($0.keyLength) } }
 
     /// The statements of one rule, dependencies removed.
     public func statements(_ expressions: [Expression], removingDependencies: Bool = true) -> [Statement] {
         var state = State(family: family)
-        var statements: [Statement] = []
+        var statements: [PostPass.Item] = []
         for (index, expression) in expressions.enumerated() {
-            if let statement = step(expression, index: index, state: &state) { statements.append(statement) }
+            if let statement = step(expression, index: index, state: &state) {
+                statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols))
+                state.pendingProtocols = []
+            }
         }
         return PostPass.run(statements, family: family, removingDependencies: removingDependencies)
     }
@@ -31,6 +37,9 @@ public struct Delinearizer {
         var l4proto: UInt8?
         /// Network protocol in inet/bridge/netdev tables, from `meta nfproto` / `meta protocol`.
         var network: NFTFamily?
+        /// Protocols of the header fields loaded since the last statement (`ip`, `tcp`), which tell the
+        /// clean-up pass what the next statement depends on, also when a hash or set key hides them.
+        var pendingProtocols: Set<String> = []
     }
 
     private func step(_ expression: Expression, index: Int, state: inout State) -> Statement? {
@@ -38,7 +47,7 @@ public struct Delinearizer {
         case .payload(let payload):
             switch payload.operation {
             case .load(let destination):
-                store(destination, payloadOperand(payload, state: state), state: &state)
+                store(destination, payloadOperand(payload, state: &state), state: &state)
                 return nil
             case .write(let source, _, _, _):
                 let field = payloadField(payload.base, payload.offset, payload.length, state: state)
@@ -53,7 +62,7 @@ public struct Delinearizer {
                 return .assign(target: Field.meta(meta.key), value: load(source, length: 4, state: state))
             }
         case .ct(let ct):
-            let field = Field.ct(ct.key, direction: ct.direction)
+            let field = Field.ct(ct.key, direction: ct.direction, family: state.network ?? family)
             switch ct.operation {
             case .load(let destination):
                 store(destination, .field(field, loadedLength: field.length), state: &state)
@@ -91,7 +100,13 @@ public struct Delinearizer {
             }
             if let destination = lookup.destination {
                 if destination == .verdict { return .verdictMap(lhs: lhs, set: lookup.set) }
-                store(destination, .mapped(key: lhs, set: lookup.set), state: &state)
+                // A map's data may span registers (`addr . port`): every slot it fills holds the lookup.
+                let dataLength = set(lookup.set).flatMap(\.dataLength).map(Int.init) ?? 4
+                if let slot = destination.slot {
+                    for offset in 0..<max(1, (dataLength + 3) / 4) {
+                        state.registers[slot + offset] = .mapped(key: lhs, set: lookup.set)
+                    }
+                }
                 return nil
             }
             return .lookup(lhs: lhs, set: lookup.set, inverted: lookup.isInverted)
@@ -130,13 +145,15 @@ public struct Delinearizer {
             store(socket.destination, .generator(text: "socket \(socket.keyName)", type: type, length: 4), state: &state)
             return nil
         case .rt(let rt):
-            store(rt.destination, .generator(text: "rt \(rt.keyName)", type: rt.key == 1 ? .ipv4Address : .integer,
-                                             length: rt.key == 2 ? 16 : 4), state: &state)
+            let (text, type): (String, DataType) = rt.key == 1 ? ("rt ip nexthop", .ipv4Address)
+                : rt.key == 2 ? ("rt ip6 nexthop", .ipv6Address) : rt.key == 3 ? ("rt mtu", .integer)
+                : rt.key == 4 ? ("rt ipsec", .boolean) : ("rt \(rt.keyName)", .integer)
+            store(rt.destination, .generator(text: text, type: type, length: rt.key == 2 ? 16 : 4), state: &state)
             return nil
         case .exthdr(let exthdr):
             guard let destination = exthdr.destination else { return .plain(expression, index: index) }
-            let text = "\(exthdr.opName == "tcpopt" ? "tcp option" : exthdr.opName) @\(exthdr.type),\(exthdr.offset * 8),\(exthdr.length * 8)"
-            store(destination, .generator(text: text, type: exthdr.flags & 1 != 0 ? .boolean : .integer,
+            let text = ExtensionHeaderNames.text(exthdr)
+            store(destination, .generator(text: text, type: exthdr.flags & 1 != 0 ? .boolean : .networkInteger,
                                           length: Int(exthdr.length)), state: &state)
             return nil
         case .dynset(let dynset):
@@ -145,6 +162,8 @@ public struct Delinearizer {
                 return .undecodable(reason: "dynset on an empty register", expressionIndex: index)
             }
             return .setUpdate(dynset, key: key, data: dynset.dataSource.flatMap { operand(at: $0, state: state) })
+        case .reject(let reject):
+            return .reject(reject, network: family == .ip || family == .ip6 ? family : (state.network ?? family))
         case .queue(let queue):
             return .queue(queue, number: queue.numberSource.flatMap { operand(at: $0, state: state) })
         case .tproxy(let tproxy):
@@ -208,8 +227,9 @@ public struct Delinearizer {
 
     // MARK: - Payload fields
 
-    private func payloadOperand(_ payload: Expression.Payload, state: State) -> Operand {
+    private func payloadOperand(_ payload: Expression.Payload, state: inout State) -> Operand {
         let field = payloadField(payload.base, payload.offset, payload.length, state: state)
+        state.pendingProtocols.insert(field.protocolName)
         return .field(field, loadedLength: Int(payload.length))
     }
 

@@ -9,13 +9,27 @@ enum ExpressionText {
         case .limit(let limit): return limitText(limit)
         case .quota(let quota): return "quota " + quotaText(quota)
         case .connlimit(let connlimit): return "ct count \(connlimit.flags & 1 != 0 ? "over " : "")\(connlimit.count)"
-        case .reject(let reject): return rejectText(reject, family: family)
+        case .reject(let reject): return rejectText(reject, family: family, table: family)
         case .notrack: return "notrack"
-        case .objref(let objref): return "\(objref.type?.description ?? "object") name \"\(objref.name ?? "")\""
+        case .objref(let objref): return objectReference(objref)
         case .match(let xt): return "xt match \"\(xt.name)\""
         case .target(let xt): return "xt target \"\(xt.name)\""
         case .unknown(let name, let raw): return "# unknown expression \"\(name)\" (\(raw.count) bytes)"
         default: return "# \(expression)"
+        }
+    }
+
+    /// `counter name "x"`, `ct helper set "x"`: a named object attached to the rule.
+    static func objectReference(_ objref: Expression.Objref) -> String {
+        let name = "\"\(objref.name ?? "")\""
+        switch objref.type {
+        case .ctHelper?: return "ct helper set \(name)"
+        case .ctTimeout?: return "ct timeout set \(name)"
+        case .ctExpect?: return "ct expectation set \(name)"
+        case .secmark?: return "meta secmark set \(name)"
+        case .connlimit?: return "ct count name \(name)"
+        case let type?: return "\(type) name \(name)"
+        case nil: return "object name \(name)"
         }
     }
 
@@ -30,11 +44,15 @@ enum ExpressionText {
             text += " level \(names.element(Int(level)) ?? "\(level)")"
         }
         if let flags = log.flags, flags != 0 {
-            if flags == 0xf { text += " flags all" } else {
-                let names: [(UInt32, String)] = [(1, "tcp sequence"), (2, "tcp options"), (4, "ip options"), (8, "skuid"), (32, "ether")]
-                var parts: [String] = []
-                for (bit, name) in names where flags & bit != 0 { parts.append(name) }
-                text += " flags " + parts.joined(separator: ",")
+            // nft's log_stmt_print: `flags all`, else one `flags` group per kind (`flags tcp sequence,options`).
+            if flags & 0x2f == 0x2f {
+                text += " flags all"
+            } else {
+                let tcp = [(UInt32(1), "sequence"), (2, "options")].filter { flags & $0.0 != 0 }.map(\.1)
+                if !tcp.isEmpty { text += " flags tcp " + tcp.joined(separator: ",") }
+                if flags & 4 != 0 { text += " flags ip options" }
+                if flags & 8 != 0 { text += " flags skuid" }
+                if flags & 0x20 != 0 { text += " flags ether" }
             }
         }
         return text
@@ -79,7 +97,10 @@ enum ExpressionText {
         return (value, units[index])
     }
 
-    static func rejectText(_ reject: Expression.Reject, family: NFTFamily) -> String {
+    /// - Parameters:
+    ///   - family: the network protocol the reject answers in (`ip6` after `meta nfproto ipv6` in inet).
+    ///   - table: the table family: plain `reject` means port-unreachable in ip, icmpx in inet.
+    static func rejectText(_ reject: Expression.Reject, family: NFTFamily, table: NFTFamily) -> String {
         switch reject.type {
         case 1: return "reject with tcp reset"
         case 2:
@@ -90,12 +111,12 @@ enum ExpressionText {
             if family == .ip6 {
                 let names = [0: "no-route", 1: "admin-prohibited", 3: "addr-unreachable", 4: "port-unreachable",
                              5: "policy-fail", 6: "reject-route"]
-                if reject.code == 4 { return "reject" }
+                if reject.code == 4, table == .ip6 { return "reject" }
                 return "reject with icmpv6 \(names[Int(reject.code)] ?? "\(reject.code)")"
             }
             let names = [0: "net-unreachable", 1: "host-unreachable", 2: "prot-unreachable", 3: "port-unreachable",
                          9: "net-prohibited", 10: "host-prohibited", 13: "admin-prohibited"]
-            if reject.code == 3, family == .ip { return "reject" }
+            if reject.code == 3, family == .ip, table == .ip { return "reject" }
             return "reject with icmp \(names[Int(reject.code)] ?? "\(reject.code)")"
         }
     }

@@ -37,20 +37,20 @@ public struct Field: Hashable, Sendable {
 enum ProtocolFields {
     typealias Entry = (offset: UInt32, length: UInt32, name: String, type: DataType)
 
-    static let ip: [Entry] = [(1, 1, "dscp", .integer), (2, 2, "length", .integer), (4, 2, "id", .integer),
-                              (6, 2, "frag-off", .integer), (8, 1, "ttl", .integer), (9, 1, "protocol", .inetProtocol),
-                              (10, 2, "checksum", .integer), (12, 4, "saddr", .ipv4Address), (16, 4, "daddr", .ipv4Address)]
-    static let ip6: [Entry] = [(4, 2, "length", .integer), (6, 1, "nexthdr", .inetProtocol), (7, 1, "hoplimit", .integer),
+    static let ip: [Entry] = [(1, 1, "dscp", .dscp), (2, 2, "length", .networkInteger), (4, 2, "id", .networkInteger),
+                              (6, 2, "frag-off", .networkInteger), (8, 1, "ttl", .integer), (9, 1, "protocol", .inetProtocol),
+                              (10, 2, "checksum", .networkInteger), (12, 4, "saddr", .ipv4Address), (16, 4, "daddr", .ipv4Address)]
+    static let ip6: [Entry] = [(4, 2, "length", .networkInteger), (6, 1, "nexthdr", .inetProtocol), (7, 1, "hoplimit", .integer),
                                (8, 16, "saddr", .ipv6Address), (24, 16, "daddr", .ipv6Address)]
-    static let tcp: [Entry] = [(0, 2, "sport", .inetService), (2, 2, "dport", .inetService), (4, 4, "sequence", .integer),
-                               (8, 4, "ackseq", .integer), (13, 1, "flags", .tcpFlag), (14, 2, "window", .integer),
-                               (16, 2, "checksum", .integer), (18, 2, "urgptr", .integer)]
-    static let udp: [Entry] = [(0, 2, "sport", .inetService), (2, 2, "dport", .inetService), (4, 2, "length", .integer),
-                               (6, 2, "checksum", .integer)]
+    static let tcp: [Entry] = [(0, 2, "sport", .inetService), (2, 2, "dport", .inetService), (4, 4, "sequence", .networkInteger),
+                               (8, 4, "ackseq", .networkInteger), (13, 1, "flags", .tcpFlag), (14, 2, "window", .networkInteger),
+                               (16, 2, "checksum", .networkInteger), (18, 2, "urgptr", .networkInteger)]
+    static let udp: [Entry] = [(0, 2, "sport", .inetService), (2, 2, "dport", .inetService), (4, 2, "length", .networkInteger),
+                               (6, 2, "checksum", .networkInteger)]
     static let th: [Entry] = [(0, 2, "sport", .inetService), (2, 2, "dport", .inetService)]
-    static let icmp: [Entry] = [(0, 1, "type", .icmpType), (1, 1, "code", .icmpCode), (2, 2, "checksum", .integer),
-                                (4, 2, "id", .integer), (6, 2, "sequence", .integer)]
-    static let icmp6: [Entry] = [(0, 1, "type", .icmp6Type), (1, 1, "code", .integer), (2, 2, "checksum", .integer)]
+    static let icmp: [Entry] = [(0, 1, "type", .icmpType), (1, 1, "code", .icmpCode), (2, 2, "checksum", .networkInteger),
+                                (4, 2, "id", .networkInteger), (6, 2, "sequence", .networkInteger)]
+    static let icmp6: [Entry] = [(0, 1, "type", .icmp6Type), (1, 1, "code", .integer), (2, 2, "checksum", .networkInteger)]
     static let ether: [Entry] = [(0, 6, "daddr", .etherAddress), (6, 6, "saddr", .etherAddress), (12, 2, "type", .etherType)]
 
     /// The transport protocol's field table by IP protocol number.
@@ -70,7 +70,7 @@ enum ProtocolFields {
     /// The entry a load of `length` bytes at `offset` reads: exact, or a prefix of a longer field.
     static func lookup(_ table: [Entry], offset: UInt32, length: UInt32) -> Entry? {
         table.first { $0.offset == offset && $0.length == length }
-            ?? table.first { $0.offset == offset && length < $0.length && $0.type != .integer }
+            ?? table.first { $0.offset == offset && length < $0.length && $0.type != .integer && $0.type != .networkInteger }
     }
 }
 
@@ -99,7 +99,7 @@ extension Field {
     }
 
     /// A conntrack key's field (`ct state`, `ct original saddr`).
-    static func ct(_ key: CtKey, direction: UInt8?) -> Field {
+    static func ct(_ key: CtKey, direction: UInt8?, family: NFTFamily = .ip) -> Field {
         let (type, length): (DataType, Int)
         switch key {
         case .state: (type, length) = (.ctState, 4)
@@ -107,6 +107,7 @@ extension Field {
         case .direction: (type, length) = (.ctDirection, 1)
         case .mark: (type, length) = (.mark, 4)
         case .srcIP, .dstIP: (type, length) = (.ipv4Address, 4)
+        case .src, .dst: (type, length) = family == .ip6 ? (.ipv6Address, 16) : (.ipv4Address, 4)
         case .srcIP6, .dstIP6: (type, length) = (.ipv6Address, 16)
         case .protoSrc, .protoDst: (type, length) = (.inetService, 2)
         case .protocol: (type, length) = (.inetProtocol, 1)
@@ -116,7 +117,9 @@ extension Field {
         default: (type, length) = (.integer, 4)
         }
         let names: [CtKey: String] = [.srcIP: "ip saddr", .dstIP: "ip daddr", .srcIP6: "ip6 saddr", .dstIP6: "ip6 daddr",
-                                      .src: "saddr", .dst: "daddr", .l3protocol: "l3proto", .labels: "label"]
+                                      .src: family == .ip6 ? "ip6 saddr" : "ip saddr",
+                                      .dst: family == .ip6 ? "ip6 daddr" : "ip daddr",
+                                      .l3protocol: "l3proto", .labels: "label"]
         let name = names[key] ?? key.description
         let prefix = direction.map { $0 == 0 ? "original " : "reply " } ?? ""
         return Field(protocolName: "ct", name: prefix + name, type: type, length: length, source: .ct(key, direction: direction))

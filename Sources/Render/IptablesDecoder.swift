@@ -61,6 +61,10 @@ public struct IptablesDecoder {
             let ext = XtExtension(name: compat.name, revision: compat.revision, info: compat.info)
             do {
                 let match = try XtMatch.decode(ext, family: ipFamily)
+                if case .raw = match, let arguments = CompatTransport.arguments(compat) {
+                    state.matches.append(.init(name: compat.name, arguments: arguments))
+                    return nil
+                }
                 if case .comment = match { state.hasComment = true }
                 state.matches.append(.init(name: compat.name, arguments: match.iptablesArguments(family: ipFamily)))
             } catch {

@@ -13,13 +13,16 @@ public struct NFTRenderer {
     /// One rule as nft prints it inside its chain (without indentation).
     public func render(_ rule: Rule) -> RenderedRule {
         let setLookup = { (name: String) in structure.set(named: name, family: rule.family, table: rule.table) }
-        let delinearizer = Delinearizer(family: rule.family) { setLookup($0).map { Int($0.keyLength) } }
+        let delinearizer = Delinearizer(family: rule.family, set: setLookup)
         let printer = NFTStatementText(family: rule.family, set: setLookup)
         var text = delinearizer.statements(rule.expressions).map(printer.text).joined(separator: " ")
         if let comment = rule.comment { text += (text.isEmpty ? "" : " ") + "comment \"\(comment)\"" }
         return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
                             handle: rule.handle, text: text)
     }
+
+    /// The elements of a set as nft prints them (`10.0.0.0/8`, `10.96.0.10 . tcp . 53 : goto svc`).
+    public static func elementTexts(of set: NFTSet) -> [String] { SetText(set: set).elementTexts() }
 
     /// The lines that open a table and declare its objects, sets and flowtables.
     public func tableOpening(_ table: Table) -> String {
@@ -34,13 +37,20 @@ public struct NFTRenderer {
             items.append(ObjectText.declaration(flowtable))
         }
         var text = "table \(table.family) \(table.name) {\n"
-        var header: [String] = []
-        if table.flags.contains(.dormant) { header.append("\tflags dormant") }
-        if table.flags.contains(.owner) { header.append("\tflags owner") }
-        if let comment = table.comment { header.append("\tcomment \"\(comment)\"") }
-        if !header.isEmpty { text += header.joined(separator: "\n") + "\n" }
-        if !items.isEmpty { text += items.joined(separator: "\n\n") + "\n" }
+        let flags = Self.flagNames(table)
+        // nft's table_print: after a flags line every item, the first included, follows a blank line.
+        if !flags.isEmpty { text += "\tflags " + flags.joined(separator: ",") + "\n" }
+        if let comment = table.comment { text += "\tcomment \"\(comment)\"\n" }
+        if !items.isEmpty { text += (flags.isEmpty ? "" : "\n") + items.joined(separator: "\n\n") + "\n" }
         return text
+    }
+
+    static func flagNames(_ table: Table) -> [String] {
+        var names: [String] = []
+        if table.flags.contains(.dormant) { names.append("dormant") }
+        if table.flags.contains(.owner) { names.append("owner") }
+        if table.flags.contains(.persist) { names.append("persist") }
+        return names
     }
 
     /// A chain with its rules, indented as inside a table.
@@ -90,17 +100,22 @@ public final class NFTRulesetWriter {
     private var nextTable = 0
     private var openTable: Int?
     private var chainsWritten = 0
+    private let declarations: Bool
 
-    public init(structure: RulesetStructure, namespace: String? = nil, output: @escaping (String) -> Void) {
+    /// - Parameter chainsOnly: print only tables that have chains, without their sets, objects and
+    ///   flowtables, as `nft list chain` does (for a read filtered to one chain).
+    public init(structure: RulesetStructure, namespace: String? = nil, chainsOnly: Bool = false,
+                output: @escaping (String) -> Void) {
         self.renderer = NFTRenderer(structure: structure, namespace: namespace)
         self.output = output
+        self.declarations = !chainsOnly
     }
 
     /// Writes one chain (and opens its table, closing earlier ones).
     public func write(chain: Chain, rules: [Rule]) {
         guard let index = renderer.structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
         advance(to: index)
-        output((chainsWritten > 0 || hasDeclarations(index) ? "\n" : "") + renderer.chainText(chain, rules: rules) + "\n")
+        output((chainsWritten > 0 || (declarations && hasDeclarations(index)) ? "\n" : "") + renderer.chainText(chain, rules: rules) + "\n")
         chainsWritten += 1
     }
 
@@ -114,11 +129,12 @@ public final class NFTRulesetWriter {
         if openTable != nil { output("}\n") }
         openTable = nil
         while nextTable < index {
-            output(renderer.tableOpening(renderer.structure.tables[nextTable]) + "}\n")
+            if declarations { output(renderer.tableOpening(renderer.structure.tables[nextTable]) + "}\n") }
             nextTable += 1
         }
         if index < renderer.structure.tables.count {
-            output(renderer.tableOpening(renderer.structure.tables[index]))
+            let table = renderer.structure.tables[index]
+            output(declarations ? renderer.tableOpening(table) : "table \(table.family) \(table.name) {\n")
             openTable = index
             nextTable = index + 1
             chainsWritten = 0
@@ -131,5 +147,6 @@ public final class NFTRulesetWriter {
         return s.objects.contains { $0.family == table.family && $0.table == table.name }
             || s.sets.contains { $0.family == table.family && $0.table == table.name && !$0.isAnonymous }
             || s.flowtables.contains { $0.family == table.family && $0.table == table.name }
+            || !NFTRenderer.flagNames(table).isEmpty
     }
 }

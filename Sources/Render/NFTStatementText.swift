@@ -50,7 +50,9 @@ struct NFTStatementText {
             if case .immediate(let bytes)? = port { text += ":\(bigEndian(Array(bytes.prefix(2))))" }
             return text
         case .objectMap(let objref, let key):
-            return "\(objref.type?.description ?? "object") name \(OperandText.text(key, family: family)) map @\(objref.setName ?? "")"
+            let type = objref.type ?? set(objref.setName ?? "")?.objectType.map(ObjectType.init(rawValue:))
+            return "\(type?.description ?? "object") name \(OperandText.text(key, family: family)) map @\(objref.setName ?? "")"
+        case .reject(let reject, let network): return ExpressionText.rejectText(reject, family: network, table: family)
         case .plain(let expression, _): return ExpressionText.text(expression, family: family)
         case .undecodable(let reason, let index): return "# nfscope: expression \(index): \(reason)"
         }
@@ -60,12 +62,15 @@ struct NFTStatementText {
         let opText = ["", "!= ", "< ", "<= ", "> ", ">= "].element(Int(op.rawValue)) ?? "?? "
         if case .masked(let inner, let mask, let xor) = lhs, xor.allSatisfy({ $0 == 0 }) {
             let type = inner.type
+            if let field = inner.field, let text = HeaderBitFields.text(field, mask: mask, value: value, op: opText) {
+                return text
+            }
             if let field = inner.field, type == .ipv4Address || type == .ipv6Address,
                let prefix = OperandText.prefixLength(mask) {
                 let padded = value + [UInt8](repeating: 0, count: max(0, field.length - value.count))
                 return "\(field.text) \(opText)\(type.format(padded))/\(prefix)"
             }
-            if [.ctState, .ctStatus].contains(type), value.allSatisfy({ $0 == 0 }), op == .neq {
+            if [.ctState, .ctStatus, .tcpFlag].contains(type), value.allSatisfy({ $0 == 0 }), op == .neq {
                 return "\(OperandText.text(inner, family: family)) \(type.format(mask))"
             }
             if type == .tcpFlag, op == .eq {
@@ -73,6 +78,9 @@ struct NFTStatementText {
             }
             let explicit = op == .eq ? "== " : opText
             return "\(OperandText.text(lhs, family: family)) \(explicit)\(OperandText.constant(value, type: type))"
+        }
+        if case .field(let field, _) = lhs, field.type == .ifname, !value.contains(0) {
+            return "\(field.text) \(opText)\"\(cString(value))*\""
         }
         return "\(OperandText.text(lhs, family: family)) \(opText)\(OperandText.value(value, for: lhs))"
     }
@@ -92,7 +100,10 @@ struct NFTStatementText {
                          portMax: Operand?) -> String {
         var text = nat.isSource ? "snat" : "dnat"
         let addressType: DataType = nat.family == 10 ? .ipv6Address : .ipv4Address
-        if family == .inet || family == .bridge { text += nat.family == 10 ? " ip6" : " ip" }
+        // nft names the family in inet tables, and for `addr . port` maps in any table (STMT_NAT_F_CONCAT).
+        var concatMap = false
+        if case .mapped? = address, port == address { concatMap = true }
+        if family == .inet || family == .bridge || concatMap { text += nat.family == 10 ? " ip6" : " ip" }
         var target = ""
         switch address {
         case .immediate(let bytes)?:
@@ -105,7 +116,7 @@ struct NFTStatementText {
             target = OperandText.text(operand, family: family)
         case nil: break
         }
-        text += " to " + target + portText(port, portMax)
+        text += " to " + target + (concatMap ? "" : portText(port, portMax))
         return text + natFlags(nat.flags)
     }
 

@@ -19,6 +19,7 @@ enum OperandText {
         let xorZero = xor.allSatisfy { $0 == 0 }
         let orBits = zip(mask, xor).allSatisfy { $0 & $1 == 0 && ($0 | $1) == 0xff }
         if orBits, !xorZero { return "\(base) | \(constant(xor, type: type))" }
+        if mask.allSatisfy({ $0 == 0xff }), !xorZero { return "\(base) ^ \(constant(xor, type: type))" }
         if xorZero { return "\(base) & \(constant(mask, type: type))" }
         return "\(base) & \(constant(mask, type: type)) ^ \(constant(xor, type: type))"
     }
@@ -41,10 +42,12 @@ enum OperandText {
                 offset += (length + 3) & ~3
             }
             return texts.joined(separator: " . ")
-        case .field(let field, let loaded) where loaded < field.length:
-            let padded = Array(bytes.prefix(loaded)) + [UInt8](repeating: 0, count: field.length - min(loaded, bytes.count))
+        case .field(let field, let loaded) where min(loaded, bytes.count) < field.length && field.type != .ifname:
+            // A shorter load (iptables) or a shorter comparison (nft on `ct original ip saddr`) is a prefix.
+            let used = min(loaded, bytes.count)
+            let padded = Array(bytes.prefix(used)) + [UInt8](repeating: 0, count: field.length - used)
             if field.type == .ipv4Address || field.type == .ipv6Address {
-                return "\(field.type.format(padded))/\(loaded * 8)"
+                return "\(field.type.format(padded))/\(used * 8)"
             }
             return field.type.format(padded)
         default:

@@ -4,14 +4,20 @@ import NFTables
 /// matches that only exist as implicit dependencies of the next statement are dropped (nftables'
 /// `payload_dependency_kill`: `meta l4proto tcp` before `tcp dport`, `meta nfproto ipv4` before `ip saddr`).
 enum PostPass {
-    static func run(_ input: [Statement], family: NFTFamily, removingDependencies: Bool = true) -> [Statement] {
+    /// A statement with the protocols of the header fields it loaded.
+    struct Item {
+        var statement: Statement
+        var protocols: Set<String>
+    }
+
+    static func run(_ input: [Item], family: NFTFamily, removingDependencies: Bool = true) -> [Statement] {
         var statements = mergeRanges(input)
         var changed = removingDependencies
         while changed {
             changed = false
             var index = 0
             while index + 1 < statements.count {
-                if isDependency(statements[index], of: statements[index + 1], family: family) {
+                if isDependency(statements[index].statement, of: statements[index + 1], family: family) {
                     statements.remove(at: index)
                     changed = true
                 } else {
@@ -19,20 +25,34 @@ enum PostPass {
                 }
             }
         }
-        return statements
+        return statements.map(\.statement)
     }
 
-    private static func mergeRanges(_ input: [Statement]) -> [Statement] {
-        var output: [Statement] = []
-        for statement in input {
-            if case .match(let lhs, .lte, let to) = statement, case .match(let previous, .gte, let from)? = output.last,
-               previous == lhs {
-                output[output.count - 1] = .range(lhs: lhs, op: .eq, from: from, to: to)
+    private static func mergeRanges(_ input: [Item]) -> [Item] {
+        var output: [Item] = []
+        for item in input {
+            if case .match(let lhs, .lte, let to) = item.statement,
+               case .match(let previous, .gte, let from)? = output.last?.statement, previous == lhs {
+                output[output.count - 1].statement = .range(lhs: lhs, op: .eq, from: from, to: to)
             } else {
-                output.append(statement)
+                output.append(item)
             }
         }
         return output
+    }
+
+    /// The protocols of every field a statement reads (`ip`, `tcp` for `ip saddr . tcp dport`).
+    static func protocols(_ statement: Statement) -> Set<String> {
+        let operand: Operand?
+        switch statement {
+        case .match(let lhs, _, _), .range(let lhs, _, _, _), .lookup(let lhs, _, _), .verdictMap(let lhs, _):
+            operand = lhs
+        case .assign(let target, _): return [target.protocolName]
+        case .nat(_, let address, _, _, _):
+            if case .mapped(let key, _)? = address { operand = key } else { operand = nil }
+        default: operand = nil
+        }
+        return Set(operand?.parts.compactMap { $0.field?.protocolName } ?? [])
     }
 
     /// The protocol a statement's first field belongs to (`tcp`, `ip`, …).
@@ -49,17 +69,19 @@ enum PostPass {
         return operand?.parts.first?.field?.protocolName
     }
 
-    static func isDependency(_ statement: Statement, of next: Statement, family: NFTFamily) -> Bool {
-        guard case .match(.field(let field, _), .eq, let value) = statement, value.count >= 1,
-              let following = leadingProtocol(next) else { return false }
+    static func isDependency(_ statement: Statement, of nextItem: Item, family: NFTFamily) -> Bool {
+        let next = nextItem.statement
+        guard case .match(.field(let field, _), .eq, let value) = statement, value.count >= 1 else { return false }
+        let used = protocols(next).union(nextItem.protocols)
+        let following = leadingProtocol(next) ?? ""
         switch field.source {
-        case .meta(.l4proto), .payload(.network, 9, 1), .payload(.network, 6, 1):
-            if case .payload = field.source, field.protocolName != "ip" && field.protocolName != "ip6" { return false }
+        case .meta(.l4proto):
+            // Only `meta l4proto` is an implicit dependency; an explicit `ip protocol` stays (nft keeps it).
             let (name, _) = ProtocolFields.transport(value[0])
-            return name != "th" && name == following
+            return name != "th" && used.contains(name)
         case .meta(.nfproto) where family == .inet || family == .bridge || family == .netdev:
-            return (value[0] == 2 && (following == "ip" || following == "icmp"))
-                || (value[0] == 10 && (following == "ip6" || following == "icmpv6"))
+            let network: Set<String> = value[0] == 2 ? ["ip", "icmp", "@nh"] : value[0] == 10 ? ["ip6", "icmpv6", "@nh"] : []
+            return !used.isDisjoint(with: network) || network.contains(following)
         case .meta(.protocol) where family == .bridge || family == .netdev || family == .inet:
             guard value.count >= 2 else { return false }
             let type = UInt16(value[0]) << 8 | UInt16(value[1])

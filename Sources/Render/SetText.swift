@@ -23,6 +23,7 @@ struct SetText {
     func declaration() -> String {
         let kind = self.set.flags.contains(.map) || self.set.flags.contains(.object) ? "map" : "set"
         var lines = ["\t\(kind) \(self.set.name) {", "\t\t\(typeLine)"]
+        if let size = self.set.size, size > 0 { lines.append("\t\tsize \(size)") }
         var flags: [String] = []
         if self.set.flags.contains(.constant) { flags.append("constant") }
         if self.set.flags.contains(.eval) { flags.append("dynamic") }
@@ -31,7 +32,6 @@ struct SetText {
         if !flags.isEmpty { lines.append("\t\tflags " + flags.joined(separator: ",")) }
         if let timeout = self.set.timeout, timeout > 0 { lines.append("\t\ttimeout \(duration(timeout))") }
         if let gc = self.set.gcInterval, gc > 0, self.set.flags.contains(.timeout), gc != 1000 { lines.append("\t\tgc-interval \(duration(UInt64(gc)))") }
-        if let size = self.set.size, size > 0 { lines.append("\t\tsize \(size)") }
         if self.set.policy == 1 { lines.append("\t\tpolicy memory") }
         for expression in self.set.expressions { lines.append("\t\t" + ExpressionText.text(expression, family: self.set.family)) }
         if let comment = self.set.comment { lines.append("\t\tcomment \"\(comment)\"") }
@@ -49,7 +49,7 @@ struct SetText {
     /// nft's `calculate_delim`: a few small values per line, one address pair, otherwise one per line.
     private func wrapped(_ elements: [String]) -> String {
         var perLine = 1
-        if keyTypes.count == 1 && dataTypes == nil {
+        if keyTypes.count == 1 {
             switch keyTypes[0] {
             case .nfproto, .integer, .inetProtocol, .inetService, .tcpFlag, .mark, .ifindex, .uid, .gid, .ctDirection:
                 perLine = 5
@@ -187,8 +187,12 @@ struct SetText {
         return result
     }
 
-    /// Elements compare as numbers: network-order fields byte by byte, host-order fields reversed.
+    /// The order nft prints elements in (`list_expr_sort`): single keys compare as numbers in their
+    /// datatype's byte order; a concatenated key compares as one number read little-endian over all its
+    /// register bytes, padding included (nft sorts it before splitting it into fields), so the last field
+    /// weighs most.
     private func sortKey(_ key: [UInt8]) -> [UInt8] {
+        if keyTypes.count > 1 { return key.reversed() }
         let parts = split(key, types: keyTypes, lengths: fieldLengths)
         return zip(keyTypes, parts).flatMap { type, bytes in
             type.isBigEndian || type == .ifname || type == .string ? bytes : bytes.reversed()

@@ -63,6 +63,8 @@ public enum Statement: Hashable, Sendable {
     case redirect(Expression.Redir, port: Operand?, portMax: Operand?)
     /// `dynset`: `add @set { key }`, `update @set { key timeout 1s }`.
     case setUpdate(Expression.Dynset, key: Operand, data: Operand?)
+    /// `reject`, with the network protocol it answers in (from the table, or a dependency in inet tables).
+    case reject(Expression.Reject, network: NFTFamily)
     /// `queue num 1`, with a register for the number.
     case queue(Expression.Queue, number: Operand?)
     /// `tproxy to addr:port`.

@@ -24,6 +24,7 @@ public struct InterfaceAddress: Hashable, Sendable {
     /// The address itself (`IFA_LOCAL`, or `IFA_ADDRESS` where there is no `IFA_LOCAL`, as in IPv6).
     public var local: IPAddress { prefix.address }
 
+    /// Creates an address; the family is the prefix's.
     public init(interfaceIndex: Int32, prefix: IPPrefix, peer: IPAddress? = nil, broadcast: IPAddress? = nil,
                 scope: RouteScope = .universe, flags: AddressFlags = [], label: String? = nil,
                 routePriority: UInt32? = nil) {

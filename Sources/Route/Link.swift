@@ -42,6 +42,7 @@ public struct Link: Hashable, Sendable {
     /// Whether the link is administratively up (`IFF_UP`).
     public var isUp: Bool { flags.contains(.up) }
 
+    /// Creates a link description, as tests and fakes need; readers decode them with `init(decoding:)`.
     public init(index: Int32, name: String, kind: LinkKind? = nil, portKind: LinkKind? = nil,
                 hardwareType: UInt16 = 1, flags: LinkFlags = [], operationalState: OperationalState = .unknown,
                 mtu: UInt32? = nil, address: LinkLayerAddress? = nil, broadcast: LinkLayerAddress? = nil,
@@ -79,6 +80,7 @@ public struct VXLANInfo: Hashable, Sendable {
     /// The underlay device index (`IFLA_VXLAN_LINK`).
     public var underlayIndex: Int32?
 
+    /// Creates VXLAN parameters.
     public init(id: UInt32? = nil, port: UInt16? = nil, local: IPAddress? = nil, group: IPAddress? = nil,
                 underlayIndex: Int32? = nil) {
         self.id = id
@@ -95,6 +97,7 @@ public struct LinkKind: RawRepresentable, Hashable, Sendable, CustomStringConver
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
 
+    // The kinds Kubernetes nodes commonly carry; any other string is just as valid.
     public static let veth: LinkKind = "veth"
     public static let bridge: LinkKind = "bridge"
     public static let vxlan: LinkKind = "vxlan"
@@ -168,6 +171,7 @@ public struct OperationalState: RawRepresentable, Hashable, Sendable, CustomStri
 
 /// A link-layer address such as a MAC address, kept as the kernel's bytes (any length).
 public struct LinkLayerAddress: Hashable, Sendable, CustomStringConvertible {
+    /// The address bytes as the kernel sent them (6 for Ethernet).
     public var bytes: [UInt8]
     public init(bytes: [UInt8]) { self.bytes = bytes }
 

@@ -15,6 +15,7 @@ public struct NamespaceSysctls: Hashable, Sendable {
     /// `nil` when `br_netfilter` is not loaded, so the file does not exist.
     public var bridgeCallsIptables: Bool?
 
+    /// Creates a set of values, as tests and fakes need; read real ones with ``read(in:interfaces:)``.
     public init(ipv4Forwarding: Bool, ipv6Forwarding: Bool?, reversePathFilter: InterfaceSysctl,
                 routeLocalnet: InterfaceSysctl, bridgeCallsIptables: Bool?) {
         self.ipv4Forwarding = ipv4Forwarding
@@ -47,6 +48,7 @@ public struct InterfaceSysctl: Hashable, Sendable {
     /// Each interface's own value, by interface name.
     public var interfaces: [String: Int]
 
+    /// Creates a setting from its `all`, `default` and per-interface values.
     public init(all: Int, default: Int, interfaces: [String: Int] = [:]) {
         self.all = all
         self.default = `default`

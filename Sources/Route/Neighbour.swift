@@ -17,6 +17,7 @@ public struct Neighbour: Hashable, Sendable {
     /// Who installed the entry (`NDA_PROTOCOL`, kernel 5.2+).
     public var `protocol`: RouteProtocol?
 
+    /// Creates an entry; the family is the address's.
     public init(interfaceIndex: Int32, address: IPAddress, linkLayerAddress: LinkLayerAddress? = nil,
                 state: NeighbourState = .none, flags: NeighbourFlags = [], protocol: RouteProtocol? = nil) {
         self.interfaceIndex = interfaceIndex

@@ -59,6 +59,7 @@ public struct PolicyRule: Hashable, Sendable {
     /// Whether the selectors are inverted (`FIB_RULE_INVERT`, `ip rule add not …`).
     public var isInverted: Bool { flags.contains(.invert) }
 
+    /// Creates a rule, as tests and fakes need; readers decode them with `init(decoding:)`.
     public init(family: IPFamily, priority: UInt32 = 0, table: RouteTable = .unspecified,
                 action: RuleAction = .toTable, source: IPPrefix? = nil, destination: IPPrefix? = nil,
                 tos: UInt8 = 0, inputInterface: String? = nil, outputInterface: String? = nil,

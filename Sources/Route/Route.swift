@@ -55,6 +55,7 @@ public struct Route: Hashable, Sendable {
     /// The path MTU metric (`RTAX_MTU`), when set.
     public var mtu: UInt32? { metrics[2] }
 
+    /// Creates a route, as tests and fakes need; readers decode them with `init(decoding:)`.
     public init(family: IPFamily, table: RouteTable = .main, type: RouteType = .unicast,
                 protocol: RouteProtocol = .boot, scope: RouteScope = .universe, destination: IPPrefix,
                 source: IPPrefix? = nil, tos: UInt8 = 0, gateway: IPAddress? = nil, outputInterface: Int32? = nil,
@@ -102,6 +103,7 @@ public struct Nexthop: Hashable, Sendable {
     /// The lightweight-tunnel encapsulation type (`RTA_ENCAP_TYPE`).
     public var encapsulationType: UInt16?
 
+    /// Creates a next hop; `weight` is 1 unless the route says otherwise.
     public init(interfaceIndex: Int32, gateway: IPAddress? = nil, weight: Int = 1, flags: RouteFlags = [],
                 realm: UInt32? = nil, encapsulationType: UInt16? = nil) {
         self.interfaceIndex = interfaceIndex
@@ -131,6 +133,15 @@ public struct RouteFlags: OptionSet, Hashable, Sendable {
     public static let notify = RouteFlags(rawValue: 0x100)     // RTM_F_NOTIFY
     /// A cached (cloned) route, not a FIB entry (`RTM_F_CLONED`).
     public static let cloned = RouteFlags(rawValue: 0x200)
+
+    /// The next-hop flag names `ip route` prints (`dead`, `onlink`, `linkdown`, …), in its order.
+    public var names: [String] {
+        let table: [(UInt32, String)] = [
+            (0x1, "dead"), (0x2, "pervasive"), (0x4, "onlink"), (0x8, "offload"), (0x40, "trap"),
+            (0x20, "unresolved"), (0x10, "linkdown"),
+        ]
+        return table.filter { rawValue & $0.0 != 0 }.map(\.1)
+    }
 }
 
 /// An attribute a decoder met but does not model: its type and payload bytes.
@@ -140,6 +151,7 @@ public struct RawAttribute: Hashable, Sendable {
     /// The payload without padding.
     public var bytes: [UInt8]
 
+    /// Creates a raw attribute.
     public init(type: UInt16, bytes: [UInt8]) {
         self.type = type
         self.bytes = bytes

@@ -1,5 +1,6 @@
 import NetCore
 import Netlink
+import NetNS
 
 extension RouteReader {
     /// The id this reader's namespace uses for the namespace behind `fd` (an open `/proc/PID/ns/net` or
@@ -18,6 +19,12 @@ extension RouteReader {
             return try RouteReader.decodeNSID(reply)
         }
         throw DecodeError(path: "nsid", offset: 0, reason: "no RTM_NEWNSID in the reply to RTM_GETNSID")
+    }
+
+    /// The id this reader's namespace uses for the namespace a handle holds open, or `nil` when none is
+    /// assigned; see ``namespaceID(ofDescriptor:)``.
+    public func namespaceID(of namespace: borrowing NamespaceHandle) throws -> Int32? {
+        try namespaceID(ofDescriptor: namespace.descriptor.rawValue)
     }
 
     /// `RTM_NEWNSID`: `struct rtgenmsg` and `NETNSA_NSID`, -1 meaning not assigned.

@@ -9,6 +9,7 @@ import Netlink
 public struct RouteSnapshot: Hashable, Sendable {
     /// The namespace the snapshot was read from, when the connection knew it.
     public var namespace: NamespaceID?
+    /// Every interface.
     public var links: [Link]
     /// IPv4 then IPv6 addresses.
     public var addresses: [InterfaceAddress]
@@ -19,6 +20,7 @@ public struct RouteSnapshot: Hashable, Sendable {
     /// IPv4 (ARP) then IPv6 (NDP) neighbour entries.
     public var neighbours: [Neighbour]
 
+    /// Creates a snapshot from lists, as tests and fakes need.
     public init(namespace: NamespaceID? = nil, links: [Link] = [], addresses: [InterfaceAddress] = [],
                 routes: [Route] = [], rules: [PolicyRule] = [], neighbours: [Neighbour] = []) {
         self.namespace = namespace

@@ -15,7 +15,8 @@ enum RulesetOracle {
     }
 
     /// nfscope's nft rendering of the namespace, streamed chain by chain.
-    static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter()) throws -> String {
+    static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
+                             chainsOnly: Bool = false) throws -> String {
         let handle = try NamespaceHandle(name: namespace.name)
         let reader = RulesetReader(connection: try handle.connection(.netfilter))
         var text = ""
@@ -23,7 +24,7 @@ enum RulesetOracle {
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
-                writer = NFTRulesetWriter(structure: structure, namespace: namespace.name) { text += $0 }
+                writer = NFTRulesetWriter(structure: structure, namespace: namespace.name, chainsOnly: chainsOnly) { text += $0 }
             case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
             case .restart: text = ""
             }
@@ -59,7 +60,7 @@ enum RulesetOracle {
             let right = index < b.count ? String(b[index]) : "<none>"
             if left != right {
                 lines.append("line \(index + 1):\n  oracle : \(left)\n  nfscope: \(right)")
-                if lines.count >= 8 { break }
+                if lines.count >= 14 { break }
             }
         }
         return lines.joined(separator: "\n")
@@ -102,5 +103,37 @@ extension RulesetOracle {
                                                          withTemplate: "[0:0]")
             }
             .joined(separator: "\n")
+    }
+}
+
+extension RulesetOracle {
+    struct LineDifference: CustomStringConvertible {
+        var line: Int
+        var expected: String
+        var actual: String
+        var description: String { "line \(line):\n  oracle : \(expected)\n  nfscope: \(actual)" }
+    }
+
+    /// Line-by-line differences (the outputs have the same line structure when they agree).
+    static func differingLines(_ expected: String, _ actual: String) -> [LineDifference] {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return (0..<max(a.count, b.count)).compactMap { index in
+            let left = index < a.count ? a[index] : "<none>"
+            let right = index < b.count ? b[index] : "<none>"
+            return left == right ? nil : LineDifference(line: index + 1, expected: left, actual: right)
+        }
+    }
+
+    /// The `-m NAME` / `-j NAME` extensions printed raw in these lines.
+    static func rawExtensions(_ lines: [String]) -> String {
+        var names = Set<String>()
+        for line in lines {
+            let words = line.split(separator: " ").map(String.init)
+            for (index, word) in words.enumerated() where word == "/*" && index >= 1 && words[index + 1] == "nfscope:" {
+                names.insert(words[index - 1] + " rev " + (index + 4 < words.count ? words[index + 4].trimmingCharacters(in: .punctuationCharacters) : "?"))
+            }
+        }
+        return names.sorted().joined(separator: ", ")
     }
 }

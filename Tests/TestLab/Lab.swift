@@ -87,7 +87,8 @@ public final class Lab: @unchecked Sendable {
             defer { processes = []; namespaces = [] }
             return (processes, namespaces)
         }
-        // SIGKILL, not terminate(): the test runner's children may inherit an ignored SIGTERM.
+        // SIGKILL, not terminate(): children inherit the spawning thread's signal mask, and the test
+        // runner's threads block SIGTERM, so a terminated `sleep 30` would hold teardown for 30 s.
         for process in toKill where process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

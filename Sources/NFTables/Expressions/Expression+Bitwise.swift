@@ -2,8 +2,8 @@ import Netlink
 
 extension Expression {
     /// `bitwise`: `dreg = (sreg & mask) ^ xor`, or a shift. Kernel attributes `NFTA_BITWISE_*`.
-    public struct Bitwise: Hashable, Sendable {
-        public enum Operation: Hashable, Sendable {
+    public struct Bitwise: Hashable, Sendable, Encodable {
+        public enum Operation: Hashable, Sendable, Encodable {
             /// `NFT_BITWISE_MASK_XOR` (formerly `BOOL`).
             case maskXor(mask: [UInt8], xor: [UInt8])
             /// `NFT_BITWISE_LSHIFT` by `NFTA_BITWISE_DATA` bits.
@@ -57,7 +57,7 @@ private func shiftAmount(_ a: ExpressionAttributes) throws -> UInt32 {
 
 extension Expression {
     /// `byteorder`: converts between host and network order. Kernel attributes `NFTA_BYTEORDER_*`.
-    public struct Byteorder: Hashable, Sendable {
+    public struct Byteorder: Hashable, Sendable, Encodable {
         public var source: Register
         public var destination: Register
         /// 0 `ntoh`, 1 `hton` (`NFT_BYTEORDER_*`).

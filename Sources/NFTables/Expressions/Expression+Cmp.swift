@@ -1,7 +1,7 @@
 extension Expression {
     /// `cmp`: compares a register with constant data and breaks the rule when false.
     /// Kernel attributes `NFTA_CMP_SREG`, `NFTA_CMP_OP`, `NFTA_CMP_DATA`.
-    public struct Cmp: Hashable, Sendable {
+    public struct Cmp: Hashable, Sendable, Encodable {
         public var source: Register
         public var op: CmpOp
         public var data: [UInt8]
@@ -23,7 +23,7 @@ extension Expression {
 }
 
 /// `NFT_CMP_*`.
-public struct CmpOp: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct CmpOp: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let eq = CmpOp(rawValue: 0)

@@ -1,6 +1,6 @@
 extension Expression {
     /// `counter`: counts packets and bytes (`NFTA_COUNTER_BYTES`, `NFTA_COUNTER_PACKETS`).
-    public struct Counter: Hashable, Sendable {
+    public struct Counter: Hashable, Sendable, Encodable {
         public var packets: UInt64
         public var bytes: UInt64
 

@@ -1,8 +1,8 @@
 extension Expression {
     /// `ct`: loads a conntrack field into a register, or sets one from a register.
     /// Kernel attributes `NFTA_CT_DREG`, `NFTA_CT_KEY`, `NFTA_CT_DIRECTION`, `NFTA_CT_SREG`.
-    public struct Ct: Hashable, Sendable {
-        public enum Operation: Hashable, Sendable {
+    public struct Ct: Hashable, Sendable, Encodable {
+        public enum Operation: Hashable, Sendable, Encodable {
             case load(destination: Register)
             case set(source: Register)
         }
@@ -38,7 +38,7 @@ extension Expression {
 }
 
 /// `NFT_CT_*`: which conntrack field a `ct` expression reads or writes.
-public struct CtKey: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct CtKey: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 

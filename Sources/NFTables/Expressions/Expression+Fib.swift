@@ -3,7 +3,7 @@ import NetCore
 extension Expression {
     /// `fib`: a FIB (routing table) lookup: output interface, its name, or the address type
     /// (`NFTA_FIB_DREG`, `_RESULT`, `_FLAGS`).
-    public struct Fib: Hashable, Sendable {
+    public struct Fib: Hashable, Sendable, Encodable {
         public var destination: Register
         /// 1 `oif`, 2 `oifname`, 3 `type` (`NFT_FIB_RESULT_*`).
         public var result: UInt32
@@ -46,7 +46,7 @@ extension Expression {
     }
 
     /// `rt`: routing information of the packet's route (`NFTA_RT_DREG`, `NFTA_RT_KEY`).
-    public struct Rt: Hashable, Sendable {
+    public struct Rt: Hashable, Sendable, Encodable {
         public var destination: Register
         /// 0 classid, 1 nexthop4, 2 nexthop6, 3 tcpmss, 4 xfrm (`NFT_RT_*`).
         public var key: UInt32
@@ -68,7 +68,7 @@ extension Expression {
     }
 
     /// `socket`: attributes of the socket the packet belongs to (`NFTA_SOCKET_*`).
-    public struct Socket: Hashable, Sendable {
+    public struct Socket: Hashable, Sendable, Encodable {
         /// 0 transparent, 1 mark, 2 wildcard, 3 cgroupv2 (`NFT_SOCKET_*`).
         public var key: UInt32
         public var destination: Register
@@ -89,7 +89,7 @@ extension Expression {
     }
 
     /// `exthdr`: IPv6 extension headers, TCP/IPv4 options, SCTP chunks (`NFTA_EXTHDR_*`).
-    public struct Exthdr: Hashable, Sendable {
+    public struct Exthdr: Hashable, Sendable, Encodable {
         public var destination: Register?
         public var source: Register?
         public var type: UInt8

@@ -1,7 +1,7 @@
 extension Expression {
     /// `immediate`: loads constant data into a register, or sets the verdict (register 0).
     /// Kernel attributes `NFTA_IMMEDIATE_DREG`, `NFTA_IMMEDIATE_DATA`.
-    public struct Immediate: Hashable, Sendable {
+    public struct Immediate: Hashable, Sendable, Encodable {
         public var destination: Register
         public var data: NFTData
 

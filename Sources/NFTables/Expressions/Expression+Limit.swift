@@ -1,6 +1,6 @@
 extension Expression {
     /// `limit`: a token bucket on packets or bytes (`NFTA_LIMIT_*`).
-    public struct Limit: Hashable, Sendable {
+    public struct Limit: Hashable, Sendable, Encodable {
         public var rate: UInt64
         /// The period in seconds (1, 60, 3600, 86400, 604800).
         public var unit: UInt64
@@ -36,7 +36,7 @@ extension Expression {
     }
 
     /// `quota`: matches until (or after) a byte quota is used (`NFTA_QUOTA_*`).
-    public struct Quota: Hashable, Sendable {
+    public struct Quota: Hashable, Sendable, Encodable {
         public var bytes: UInt64
         public var consumed: UInt64
         /// `NFT_QUOTA_F_INV` (0x1) `over`, `NFT_QUOTA_F_DEPLETED` (0x2).
@@ -52,7 +52,7 @@ extension Expression {
     }
 
     /// `connlimit`: matches on the number of connections (`NFTA_CONNLIMIT_*`).
-    public struct Connlimit: Hashable, Sendable {
+    public struct Connlimit: Hashable, Sendable, Encodable {
         public var count: UInt32
         /// `NFT_CONNLIMIT_F_INV` (0x1): `over`.
         public var flags: UInt32
@@ -66,7 +66,7 @@ extension Expression {
     }
 
     /// `queue`: hands the packet to user space through nfnetlink_queue (`NFTA_QUEUE_*`).
-    public struct Queue: Hashable, Sendable {
+    public struct Queue: Hashable, Sendable, Encodable {
         public var number: UInt16
         public var total: UInt16
         /// `NFT_QUEUE_FLAG_BYPASS` (0x1), `NFT_QUEUE_FLAG_CPU_FANOUT` (0x2).

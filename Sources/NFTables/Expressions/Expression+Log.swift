@@ -1,6 +1,6 @@
 extension Expression {
     /// `log`: logs the packet to the kernel log or an nflog group (`NFTA_LOG_*`).
-    public struct Log: Hashable, Sendable {
+    public struct Log: Hashable, Sendable, Encodable {
         public var group: UInt16?
         public var prefix: String?
         public var snaplen: UInt32?

@@ -1,7 +1,7 @@
 extension Expression {
     /// `lookup`: looks a register up in a set (match) or a map (loads the mapped data or verdict).
     /// Kernel attributes `NFTA_LOOKUP_SET`, `_SREG`, `_DREG`, `_SET_ID`, `_FLAGS`.
-    public struct Lookup: Hashable, Sendable {
+    public struct Lookup: Hashable, Sendable, Encodable {
         public var set: String
         public var source: Register
         /// Set for maps: where the mapped value goes (register 0 for verdict maps).
@@ -28,13 +28,12 @@ extension Expression {
         var debugDescription: String {
             var text = "lookup reg \(source) set \(set)"
             if let destination { text += " dreg \(destination)" }
-            if flags != 0 { text += " 0x\(String(flags, radix: 16))" }
-            return text
+            return text + " 0x\(String(flags, radix: 16))"
         }
     }
 
     /// `dynset`: adds, updates or deletes a set element from the packet path (`NFTA_DYNSET_*`).
-    public struct Dynset: Hashable, Sendable {
+    public struct Dynset: Hashable, Sendable, Encodable {
         public var set: String
         /// 0 add, 1 update, 2 delete (`NFT_DYNSET_OP_*`).
         public var op: UInt32
@@ -71,7 +70,7 @@ extension Expression {
     }
 
     /// `objref`: attaches a named stateful object, directly or through a map (`NFTA_OBJREF_*`).
-    public struct Objref: Hashable, Sendable {
+    public struct Objref: Hashable, Sendable, Encodable {
         public var type: ObjectType?
         public var name: String?
         public var setSource: Register?

@@ -1,8 +1,8 @@
 extension Expression {
     /// `meta`: loads packet metadata (mark, interface, protocol, …) into a register, or sets it from one.
     /// Kernel attributes `NFTA_META_DREG`, `NFTA_META_KEY`, `NFTA_META_SREG`.
-    public struct Meta: Hashable, Sendable {
-        public enum Operation: Hashable, Sendable {
+    public struct Meta: Hashable, Sendable, Encodable {
+        public enum Operation: Hashable, Sendable, Encodable {
             case load(destination: Register)
             case set(source: Register)
         }
@@ -33,7 +33,7 @@ extension Expression {
 }
 
 /// `NFT_META_*`: what a `meta` expression reads or writes.
-public struct MetaKey: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct MetaKey: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 

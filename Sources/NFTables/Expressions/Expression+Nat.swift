@@ -1,6 +1,6 @@
 extension Expression {
     /// `nat`: source or destination NAT to addresses and ports held in registers (`NFTA_NAT_*`).
-    public struct Nat: Hashable, Sendable {
+    public struct Nat: Hashable, Sendable, Encodable {
         /// 0 `snat`, 1 `dnat` (`NFT_NAT_*`).
         public var type: UInt32
         /// `NFPROTO_IPV4` or `NFPROTO_IPV6` (`NFTA_NAT_FAMILY`).
@@ -36,7 +36,7 @@ extension Expression {
     }
 
     /// `masq`: source NAT to the outgoing interface's address (`NFTA_MASQ_*`).
-    public struct Masq: Hashable, Sendable {
+    public struct Masq: Hashable, Sendable, Encodable {
         public var flags: UInt32
         public var protoMin: Register?
         public var protoMax: Register?
@@ -57,7 +57,7 @@ extension Expression {
     }
 
     /// `redir`: destination NAT to the local machine (`NFTA_REDIR_*`).
-    public struct Redir: Hashable, Sendable {
+    public struct Redir: Hashable, Sendable, Encodable {
         public var protoMin: Register?
         public var protoMax: Register?
         public var flags: UInt32
@@ -78,7 +78,7 @@ extension Expression {
     }
 
     /// `tproxy`: transparent proxying to an address and port in registers (`NFTA_TPROXY_*`).
-    public struct Tproxy: Hashable, Sendable {
+    public struct Tproxy: Hashable, Sendable, Encodable {
         public var family: UInt32
         public var address: Register?
         public var port: Register?

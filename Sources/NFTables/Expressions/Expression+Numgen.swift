@@ -1,6 +1,6 @@
 extension Expression {
     /// `numgen`: a random or incrementing number modulo `modulus`, plus `offset` (`NFTA_NG_*`).
-    public struct Numgen: Hashable, Sendable {
+    public struct Numgen: Hashable, Sendable, Encodable {
         public var destination: Register
         public var modulus: UInt32
         /// 0 `inc`, 1 `random` (`NFT_NG_*`).
@@ -22,7 +22,7 @@ extension Expression {
     }
 
     /// `hash`: jhash or symmetric hash of a register, modulo `modulus`, plus `offset` (`NFTA_HASH_*`).
-    public struct Hash: Hashable, Sendable {
+    public struct Hash: Hashable, Sendable, Encodable {
         public var source: Register?
         public var destination: Register
         public var length: UInt32

@@ -1,8 +1,8 @@
 extension Expression {
     /// `payload`: loads bytes of a packet header into a register, or writes a register into the packet
     /// (mangling, with checksum fix-up). Kernel attributes `NFTA_PAYLOAD_*`.
-    public struct Payload: Hashable, Sendable {
-        public enum Operation: Hashable, Sendable {
+    public struct Payload: Hashable, Sendable, Encodable {
+        public enum Operation: Hashable, Sendable, Encodable {
             /// Load `length` bytes at `base + offset` into `destination` (`NFTA_PAYLOAD_DREG`).
             case load(destination: Register)
             /// Write `source` at `base + offset` (`NFTA_PAYLOAD_SREG`), fixing checksums.
@@ -45,7 +45,7 @@ extension Expression {
 }
 
 /// Where a payload offset counts from (`NFT_PAYLOAD_*_HEADER`).
-public struct PayloadBase: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct PayloadBase: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let linkLayer = PayloadBase(rawValue: 0)

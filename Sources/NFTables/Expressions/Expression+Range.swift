@@ -1,7 +1,7 @@
 extension Expression {
     /// `range`: checks that a register lies (or does not lie) between two values, inclusive.
     /// Kernel attributes `NFTA_RANGE_*`.
-    public struct Range: Hashable, Sendable {
+    public struct Range: Hashable, Sendable, Encodable {
         public var source: Register
         /// `NFT_RANGE_EQ` (0) or `NFT_RANGE_NEQ` (1).
         public var op: CmpOp

@@ -1,6 +1,6 @@
 extension Expression {
     /// `reject`: drops and answers with an ICMP error or a TCP reset (`NFTA_REJECT_TYPE`, `_ICMP_CODE`).
-    public struct Reject: Hashable, Sendable {
+    public struct Reject: Hashable, Sendable, Encodable {
         /// 0 ICMP unreachable, 1 TCP reset, 2 ICMPx (inet) (`NFT_REJECT_*`).
         public var type: UInt32
         public var code: UInt8

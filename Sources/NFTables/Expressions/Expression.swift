@@ -6,7 +6,7 @@ import Netlink
 /// Unknown expression names keep their name and raw attribute bytes (`unknown`), so nothing a newer kernel
 /// or tool adds is dropped. `description` uses libnftnl's debug format (`[ cmp eq reg 1 0x0100007f ]`), so
 /// dumps can be diffed against `nft --debug=netlink`.
-public enum Expression: Hashable, Sendable, CustomStringConvertible {
+public enum Expression: Hashable, Sendable, Encodable, CustomStringConvertible {
     case payload(Payload)
     case cmp(Cmp)
     case bitwise(Bitwise)
@@ -124,7 +124,7 @@ public enum Expression: Hashable, Sendable, CustomStringConvertible {
 /// An xtables match or target carried by `nft_compat` (`NFTA_MATCH_*` / `NFTA_TARGET_*`): the extension
 /// name, its revision and the `info` struct exactly as the kernel holds it. Decoding by name and revision
 /// lives in the `Xtables` module, which also serves iptables-legacy blobs.
-public struct CompatExtension: Hashable, Sendable {
+public struct CompatExtension: Hashable, Sendable, Encodable {
     public var name: String
     public var revision: UInt8
     public var info: [UInt8]

@@ -77,7 +77,7 @@ extension NFTData {
 
 /// An nf_tables register (`NFTA_*_SREG`/`DREG`): 0 is the verdict register, 1…4 the legacy 16-byte
 /// registers, 8…23 the 32-bit registers (`NFT_REG32_00`…`NFT_REG32_15`).
-public struct Register: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct Register: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 

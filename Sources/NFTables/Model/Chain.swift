@@ -1,6 +1,6 @@
 /// An nf_tables chain (`NFT_MSG_NEWCHAIN`): a base chain attached to a hook, or a regular chain reached by
 /// jump and goto.
-public struct Chain: Hashable, Sendable {
+public struct Chain: Hashable, Sendable, Encodable {
     public var family: NFTFamily
     public var table: String
     public var name: String
@@ -28,7 +28,7 @@ public struct Chain: Hashable, Sendable {
     }
 
     /// Base or regular.
-    public enum Kind: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable, Encodable {
         case base(BaseChain)
         case regular
     }
@@ -44,7 +44,7 @@ public struct Chain: Hashable, Sendable {
 }
 
 /// What makes a chain a base chain: the hook, its priority, type, policy and devices.
-public struct BaseChain: Hashable, Sendable {
+public struct BaseChain: Hashable, Sendable, Encodable {
     public var hook: Hook
     /// Lower runs first (`NFTA_HOOK_PRIORITY`, a signed 32-bit value).
     public var priority: Int32
@@ -65,7 +65,7 @@ public struct BaseChain: Hashable, Sendable {
 }
 
 /// A netfilter hook number (`NF_INET_*`, `NF_NETDEV_*`); its name depends on the family.
-public struct Hook: RawRepresentable, Hashable, Sendable {
+public struct Hook: RawRepresentable, Hashable, Sendable, Encodable {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 

@@ -1,7 +1,7 @@
 /// The address family of an nf_tables table (`NFPROTO_*`), as `nft` names it (`ip`, `ip6`, `inet`, …).
 ///
 /// A struct rather than an enum, so that a family a newer kernel adds survives a round trip.
-public struct NFTFamily: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct NFTFamily: RawRepresentable, Hashable, Sendable, Encodable, Comparable, CustomStringConvertible {
     public var rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 

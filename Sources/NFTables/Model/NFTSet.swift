@@ -1,5 +1,5 @@
 /// An nf_tables set or map (`NFT_MSG_NEWSET`) with its elements.
-public struct NFTSet: Hashable, Sendable {
+public struct NFTSet: Hashable, Sendable, Encodable {
     public var family: NFTFamily
     public var table: String
     public var name: String
@@ -62,7 +62,7 @@ public struct NFTSet: Hashable, Sendable {
     public var isVerdictMap: Bool { dataType == 0xffff_ff00 }
 
     /// `NFT_SET_*` flags.
-    public struct Flags: OptionSet, Hashable, Sendable {
+    public struct Flags: OptionSet, Hashable, Sendable, Encodable {
         public var rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         public static let anonymous = Flags(rawValue: 0x1)
@@ -79,7 +79,7 @@ public struct NFTSet: Hashable, Sendable {
 }
 
 /// One element of a set or map (`NFTA_LIST_ELEM` in `NFT_MSG_NEWSETELEM`).
-public struct SetElement: Hashable, Sendable {
+public struct SetElement: Hashable, Sendable, Encodable {
     /// The key bytes (`NFTA_SET_ELEM_KEY`), registers padded per field for concatenations.
     public var key: [UInt8]
     /// The end of a range in sets with concatenated intervals (`NFTA_SET_ELEM_KEY_END`).

@@ -1,5 +1,5 @@
 /// An nf_tables rule (`NFT_MSG_NEWRULE`): expressions run in order, plus userdata (the comment).
-public struct Rule: Hashable, Sendable {
+public struct Rule: Hashable, Sendable, Encodable {
     public var family: NFTFamily
     public var table: String
     public var chain: String

@@ -1,5 +1,5 @@
 /// A named stateful object (`NFT_MSG_NEWOBJ`): counter, quota, limit, ct helper, ct timeout, ….
-public struct StatefulObject: Hashable, Sendable {
+public struct StatefulObject: Hashable, Sendable, Encodable {
     public var family: NFTFamily
     public var table: String
     public var name: String
@@ -25,7 +25,7 @@ public struct StatefulObject: Hashable, Sendable {
     public var comment: String? { Userdata.comment(in: userdata, type: Userdata.objectComment) }
 
     /// What the object holds (`NFTA_OBJ_DATA`), decoded for the common types.
-    public enum Content: Hashable, Sendable {
+    public enum Content: Hashable, Sendable, Encodable {
         case counter(Expression.Counter)
         case quota(Expression.Quota)
         case limit(Expression.Limit)
@@ -40,7 +40,7 @@ public struct StatefulObject: Hashable, Sendable {
 }
 
 /// `NFT_OBJECT_*`.
-public struct ObjectType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct ObjectType: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
     public var rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let counter = ObjectType(rawValue: 1)
@@ -72,7 +72,7 @@ public struct ObjectType: RawRepresentable, Hashable, Sendable, CustomStringConv
 }
 
 /// A flowtable (`NFT_MSG_NEWFLOWTABLE`, Linux 4.16): a fast path for established flows between devices.
-public struct Flowtable: Hashable, Sendable {
+public struct Flowtable: Hashable, Sendable, Encodable {
     public var family: NFTFamily
     public var table: String
     public var name: String

@@ -1,5 +1,5 @@
 /// An nf_tables table (`NFT_MSG_NEWTABLE`): the container of chains, sets, objects and flowtables.
-public struct Table: Hashable, Sendable {
+public struct Table: Hashable, Sendable, Encodable {
     public var family: NFTFamily
     public var name: String
     /// The kernel's handle (`NFTA_TABLE_HANDLE`).
@@ -27,7 +27,7 @@ public struct Table: Hashable, Sendable {
     public var comment: String? { Userdata.comment(in: userdata, type: Userdata.tableComment) }
 
     /// `NFT_TABLE_F_*`.
-    public struct Flags: OptionSet, Hashable, Sendable {
+    public struct Flags: OptionSet, Hashable, Sendable, Encodable {
         public var rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
         /// The table's base chains are not registered (`NFT_TABLE_F_DORMANT`).

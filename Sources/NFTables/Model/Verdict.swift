@@ -1,5 +1,5 @@
 /// An nf_tables verdict (`NFTA_DATA_VERDICT`): a code, and for jump and goto the target chain.
-public struct Verdict: Hashable, Sendable, CustomStringConvertible {
+public struct Verdict: Hashable, Sendable, Encodable, CustomStringConvertible {
     public var code: Code
     /// The target of `jump` and `goto` (`NFTA_VERDICT_CHAIN`).
     public var chain: String?
@@ -10,7 +10,7 @@ public struct Verdict: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A verdict code: the netfilter verdicts (`NF_DROP`, `NF_ACCEPT`, …) and nf_tables' own negative ones.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, Encodable, CustomStringConvertible {
         public var rawValue: Int32
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
@@ -52,7 +52,7 @@ public struct Verdict: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A value in nf_tables data (`NFTA_DATA_*`): bytes, or a verdict.
-public enum NFTData: Hashable, Sendable {
+public enum NFTData: Hashable, Sendable, Encodable {
     case value([UInt8])
     case verdict(Verdict)
 

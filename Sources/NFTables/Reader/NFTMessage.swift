@@ -2,7 +2,7 @@ import NetCore
 import Netlink
 
 /// nf_tables message types (`NFT_MSG_*`) in the nfnetlink subsystem `NFNL_SUBSYS_NFTABLES` (10).
-public struct NFTMessage: RawRepresentable, Hashable, Sendable {
+public struct NFTMessage: RawRepresentable, Hashable, Sendable, Encodable {
     public var rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 

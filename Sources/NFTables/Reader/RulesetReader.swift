@@ -74,45 +74,59 @@ public final class RulesetReader {
 
     private func readStructure(_ filter: RulesetFilter, generation: UInt32, consistent: inout Bool) throws -> RulesetStructure {
         var structure = RulesetStructure(generation: generation)
-        let family = filter.family ?? .unspecified
-        consistent = try dumpObjects(.getTable, family: family, tableAttribute: 1, filter: filter, object: "tables") {
+        consistent = try dump(.getTable, scope: Scope(family: filter.family ?? .unspecified, table: nil), object: "tables") {
             structure.tables.append(try Table(message: $0))
         } && consistent
         structure.tables.removeAll { !filter.matches(family: $0.family, table: $0.name) }
         let tableNames = Set(structure.tables.map { TableKey(family: $0.family, name: $0.name) })
         let keep = { (f: NFTFamily, t: String) in tableNames.contains(TableKey(family: f, name: t)) }
-
-        consistent = try dumpObjects(.getChain, family: family, tableAttribute: 1, filter: filter, object: "chains") {
-            let chain = try Chain(message: $0)
-            if keep(chain.family, chain.table) { structure.chains.append(chain) }
-        } && consistent
+        // The kernel resolves a table filter by name *and* family (`nft_table_lookup`), so a filtered read
+        // asks once per matching table; an unfiltered one dumps each kind once.
+        let scopes = filter.table == nil
+            ? [Scope(family: filter.family ?? .unspecified, table: nil)]
+            : structure.tables.map { Scope(family: $0.family, table: $0.name) }
+        for scope in scopes {
+            consistent = try dump(.getChain, scope: scope, object: "chains") {
+                let chain = try Chain(message: $0)
+                if keep(chain.family, chain.table) { structure.chains.append(chain) }
+            } && consistent
+            consistent = try dump(.getSet, scope: scope, object: "sets") {
+                let set = try NFTSet(message: $0)
+                if keep(set.family, set.table) { structure.sets.append(set) }
+            } && consistent
+            consistent = try dump(.getObject, scope: scope, object: "objects") {
+                let object = try StatefulObject(message: $0)
+                if keep(object.family, object.table) { structure.objects.append(object) }
+            } && consistent
+            consistent = try dump(.getFlowtable, scope: scope, object: "flowtables") {
+                let flowtable = try Flowtable(message: $0)
+                if keep(flowtable.family, flowtable.table) { structure.flowtables.append(flowtable) }
+            } && consistent
+        }
         if let name = filter.chain { structure.chains.removeAll { $0.name != name } }
-
-        consistent = try dumpObjects(.getSet, family: family, tableAttribute: 1, filter: filter, object: "sets") {
-            let set = try NFTSet(message: $0)
-            if keep(set.family, set.table) { structure.sets.append(set) }
-        } && consistent
+        // Chains in table order (the kernel lists them per table already; this keeps filtered reads alike).
+        let order = Dictionary(structure.tables.enumerated().map { (TableKey(family: $1.family, name: $1.name), $0) },
+                               uniquingKeysWith: { a, _ in a })
+        structure.chains = stableSorted(structure.chains) { order[TableKey(family: $0.family, name: $0.table)] ?? 0 }
         for index in structure.sets.indices {
             consistent = try dumpElements(of: &structure.sets[index]) && consistent
         }
-        consistent = try dumpObjects(.getObject, family: family, tableAttribute: 1, filter: filter, object: "objects") {
-            let object = try StatefulObject(message: $0)
-            if keep(object.family, object.table) { structure.objects.append(object) }
-        } && consistent
-        consistent = try dumpObjects(.getFlowtable, family: family, tableAttribute: 1, filter: filter, object: "flowtables") {
-            let flowtable = try Flowtable(message: $0)
-            if keep(flowtable.family, flowtable.table) { structure.flowtables.append(flowtable) }
-        } && consistent
         return structure
     }
 
+    /// A dump's family and optional table (`NFTA_*_TABLE`, attribute 1 for every object kind).
+    private struct Scope {
+        var family: NFTFamily
+        var table: String?
+    }
+
     /// One dump of tables, chains, sets, objects or flowtables; returns whether it was consistent.
-    /// `EOPNOTSUPP`/`ENOENT` (a kernel without flowtables, a table that vanished) read as empty.
-    private func dumpObjects(_ message: NFTMessage, family: NFTFamily, tableAttribute: UInt16,
-                             filter: RulesetFilter, object: String,
-                             _ body: (NetlinkMessage) throws -> Void) throws -> Bool {
-        var request = NFTMessage.request(message, family: family)
-        if let table = filter.table, message != .getTable { request.append(tableAttribute, string: table) }
+    /// `EOPNOTSUPP` (a kernel without flowtables) and `ENOENT` (a table that vanished: the generation check
+    /// then replays) read as empty.
+    private func dump(_ message: NFTMessage, scope: Scope, object: String,
+                      _ body: (NetlinkMessage) throws -> Void) throws -> Bool {
+        var request = NFTMessage.request(message, family: scope.family)
+        if let table = scope.table { request.append(1, string: table) }
         let expected = NFTMessage(rawValue: message.rawValue - 1)
         do {
             return try connection.dump(request, operation: .dump("nftables \(object)")) { reply in
@@ -150,6 +164,11 @@ public final class RulesetReader {
         rules = collected
         return result
     }
+}
+
+/// A stable sort by an integer key.
+private func stableSorted<T>(_ items: [T], by key: (T) -> Int) -> [T] {
+    items.enumerated().sorted { (key($0.element), $0.offset) < (key($1.element), $1.offset) }.map(\.element)
 }
 
 private struct TableKey: Hashable {

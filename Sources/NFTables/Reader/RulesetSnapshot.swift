@@ -1,6 +1,6 @@
 /// Everything but the rules of a ruleset, read under one generation id: what a renderer needs before the
 /// rules stream in chain by chain.
-public struct RulesetStructure: Hashable, Sendable {
+public struct RulesetStructure: Hashable, Sendable, Encodable {
     /// The ruleset generation (`NFTA_GEN_ID`) the read is consistent with.
     public var generation: UInt32
     public var tables: [Table]
@@ -34,7 +34,7 @@ public struct RulesetStructure: Hashable, Sendable {
 
 /// A whole ruleset: the structure plus every rule. Prefer streaming (`RulesetReader.stream`) on large
 /// rulesets: this holds every decoded rule at once.
-public struct RulesetSnapshot: Hashable, Sendable {
+public struct RulesetSnapshot: Hashable, Sendable, Encodable {
     public var structure: RulesetStructure
     public var rules: [Rule]
 
@@ -46,7 +46,7 @@ public struct RulesetSnapshot: Hashable, Sendable {
 
 /// What to read: everything, or only one family, table or chain. The kernel is asked only for what
 /// matches (dump requests carry the table and chain names), so a single-chain read stays small.
-public struct RulesetFilter: Hashable, Sendable {
+public struct RulesetFilter: Hashable, Sendable, Encodable {
     public var family: NFTFamily?
     public var table: String?
     public var chain: String?
