@@ -13,9 +13,16 @@ extension PathRun {
         guard let index = simulator.indexes[namespace] else { return .pass }
         for slot in index.hookGroups(hook, family: packet.family) {
             switch slot {
-            case .chains(let chains):
+            case .chains(let chains, let beforeConntrack):
                 for chain in orderedChains([chains], hook: hook, namespace: namespace) {
+                    // Before conntrack the packet has no entry: `ct state` loads invalid.
+                    let tracked = packet.conntrack
+                    if beforeConntrack { packet.conntrack = ConntrackView(state: .invalid) }
                     let result = evaluate(chain, hook, namespace, &packet)
+                    if beforeConntrack {
+                        if packet.conntrack.state == .untracked { trail.warn("notrack in \(chain.table)/\(chain.name) is not simulated; the flow is treated as tracked") }
+                        packet.conntrack = tracked
+                    }
                     if case .accept = result.verdict { continue }
                     if case .nat = result.verdict { continue }  // a nat statement outside a nat chain is refused by the kernel
                     return end(result, namespace, packet)

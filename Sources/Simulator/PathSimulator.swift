@@ -101,6 +101,11 @@ public struct PathSimulator: Sendable {
             runs.append(RunRecord(order: cursor.orderLabels, choices: cursor.randomLabels,
                                   probability: cursor.probability, trace: trace))
             for warning in trail.warnings where !warnings.contains(warning) { warnings.append(warning) }
+            for name in Set(trail.steps.map(\.namespace)).sorted() {
+                for spot in network.namespaces[name]?.blindSpots ?? [] where !warnings.contains("\(name): \(spot)") {
+                    warnings.append("\(name): \(spot)")
+                }
+            }
             if runs.count >= maxRuns {
                 warnings.append("stopped after \(maxRuns) paths; the outcome covers only those")
                 break

@@ -54,7 +54,9 @@ struct RulesetIndex: Sendable {
             if base.type == "nat" { natGroups[base.priority, default: []].append(chain) }
             else { filterGroups[base.priority, default: []].append(chain) }
         }
-        var slots: [(Int32, Int, HookSlot)] = filterGroups.map { ($0.key, 0, HookSlot.chains($0.value.sorted(by: chainOrder))) }
+        var slots: [(Int32, Int, HookSlot)] = filterGroups.map {
+            ($0.key, 0, HookSlot.chains($0.value.sorted(by: chainOrder), beforeConntrack: tracksHere(hook) && $0.key < -200))
+        }
         // The NAT core slot is on the four NAT hooks even without nat chains: it also rewrites replies and
         // flows mapped by the live table. FORWARD has no NAT.
         if hook != .forward {
@@ -63,6 +65,10 @@ struct RulesetIndex: Sendable {
         }
         return slots.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
+
+    /// Conntrack attaches at `NF_IP_PRI_CONNTRACK` (-200) on prerouting and output; chains before it (raw)
+    /// see no entry.
+    private func tracksHere(_ hook: Hook) -> Bool { hook == .prerouting || hook == .output }
 
     private func chainOrder(_ a: Chain, _ b: Chain) -> Bool {
         (a.family.rawValue, a.table, a.name) < (b.family.rawValue, b.table, b.name)
@@ -78,6 +84,6 @@ struct RulesetIndex: Sendable {
 /// The chains at one priority of a hook: usually one; several when they share a priority (order unknown).
 /// NAT chains form one slot of their own, a list of priority groups.
 enum HookSlot: Sendable {
-    case chains([Chain])
+    case chains([Chain], beforeConntrack: Bool)
     case nat([[Chain]])
 }
