@@ -30,14 +30,16 @@ extension PathRun {
     /// the logical interface (a DNAT in PREROUTING re-routes it, as `br_nf_pre_routing_finish` does).
     func arriveOnBridgePort(_ namespace: String, port: Link, bridge: Link, _ start: Packet, nexthop: IPAddress) -> Leg {
         guard let model = model(namespace) else { return .finished(Outcome(.unknown, "namespace \(namespace) is not in the model")) }
+        let netfilter = start.family == .ipv4 && model.sysctls.bridgeCallsIptables == true
         if model.owns(nexthop) || model.owns(start.destination) {
-            step(namespace, "link", "\(port.name) -> bridge \(bridge.name) -> up to the IP stack")
-            return arrive(namespace, bridge.name, start, nexthop: nexthop)
+            // br_netfilter runs PREROUTING for these too (ip_sabotage_in skips the IP stack's own pass), so
+            // the packet carries nf_bridge info from here on.
+            step(namespace, "link", "\(port.name) -> bridge \(bridge.name) -> up to the IP stack\(netfilter ? " (br_netfilter)" : "")")
+            return arrive(namespace, bridge.name, start, nexthop: nexthop, bridgePort: netfilter ? port.index : nil)
         }
         guard let (outPort, peer, peerName) = bridgePort(namespace, bridge, owning: nexthop) else {
             return neighbourMissing(namespace, nexthop, interface: bridge.name)
         }
-        let netfilter = start.family == .ipv4 && model.sysctls.bridgeCallsIptables == true
         guard netfilter else {
             step(namespace, "link", "bridged \(port.name) -> \(outPort.name) (bridge-nf-call-iptables off) -> \(peer) \(peerName)")
             return arrive(peer, peerName, start, nexthop: nexthop)
@@ -54,7 +56,6 @@ extension PathRun {
                                                        mark: packet.mark)
             if decision.outputInterface != bridge.index || decision.type != .unicast {
                 step(namespace, "link", "DNAT moved the destination off the bridge: routed")
-                bridgedIngress = nil
                 return routeInput(namespace, bridge.name, packet)
             }
             guard let (newPort, newPeer, newName) = bridgePort(namespace, bridge, owning: decision.gateway ?? packet.destination) else {

@@ -5,12 +5,16 @@ import Route
 extension PathRun {
     /// A packet arriving on an interface: PREROUTING, the input routing decision (martians, rp_filter,
     /// ip_forward), then INPUT and a socket, or FORWARD, POSTROUTING and out again.
-    func arrive(_ namespace: String, _ interface: String, _ start: Packet, nexthop: IPAddress, loopback: Bool = false) -> Leg {
+    /// - Parameter bridgePort: the bridge port the frame came in on when br_netfilter saw it (the packet then
+    ///   carries `nf_bridge` info, which changes how a reset for it is sent).
+    func arrive(_ namespace: String, _ interface: String, _ start: Packet, nexthop: IPAddress, loopback: Bool = false,
+                bridgePort: Int32? = nil) -> Leg {
         guard let model = model(namespace) else { return .finished(Outcome(.unknown, "namespace \(namespace) is not in the model")) }
         if let link = model.routes.link(named: interface), let master = link.masterIndex,
            let bridge = model.routes.link(index: master), bridge.kind == .bridge {
             return arriveOnBridgePort(namespace, port: link, bridge: bridge, start, nexthop: nexthop)
         }
+        bridgedIngress = bridgePort.map { (namespace, $0) }
         var packet = start
         packet.inputInterface = interface
         packet.outputInterface = nil
