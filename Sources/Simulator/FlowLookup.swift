@@ -6,6 +6,14 @@
 public protocol FlowLookup: Sendable {
     /// The entry whose original tuple is `tuple` in the namespace named `namespace`, if any.
     func existingFlow(namespace: String, tuple: FlowTuple) -> ExistingFlow?
+
+    /// Entries from other source ports to the same destination (shown as warnings for a new flow: a stale
+    /// UDP entry, for example, keeps sending its own flow elsewhere).
+    func otherFlows(namespace: String, to tuple: FlowTuple) -> [ExistingFlow]
+}
+
+extension FlowLookup {
+    public func otherFlows(namespace: String, to tuple: FlowTuple) -> [ExistingFlow] { [] }
 }
 
 /// A live conntrack entry as the simulator needs it.

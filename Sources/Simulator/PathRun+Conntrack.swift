@@ -46,6 +46,11 @@ extension PathRun {
             trail.warn("conntrack entry \(live.original) in \(namespace) decides the NAT, not the rules")
             return FlowBinding(index: list.count - 1, isReply: false, isNew: !flow.seenReply, isRelated: false)
         }
+        if answer == nil {
+            for other in simulator.flowLookup.otherFlows(namespace: namespace, to: tuple) {
+                trail.warn("\(namespace) has a conntrack entry for another source port to the same destination: \(other.original) (reply \(other.reply))")
+            }
+        }
         list.append(TrackedFlow(original: tuple))
         // A TCP packet that does not open a connection (a reset, a SYN-ACK) creates no valid entry.
         let opens = packet.proto != .tcp || packet.tcpFlags & TCPFlags.syn != 0 && packet.tcpFlags & TCPFlags.ack == 0

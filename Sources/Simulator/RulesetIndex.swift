@@ -12,6 +12,7 @@ struct RulesetIndex: Sendable {
     let snapshot: RulesetSnapshot
     private let rulesByChain: [ChainKey: [Rule]]
     private let setsByName: [ChainKey: NFTSet]
+    private let chainsByName: [ChainKey: Chain]
     private let dormantTables: Set<ChainKey>
 
     init(_ snapshot: RulesetSnapshot) {
@@ -19,6 +20,8 @@ struct RulesetIndex: Sendable {
         rulesByChain = Dictionary(grouping: snapshot.rules) { ChainKey(family: $0.family, table: $0.table, chain: $0.chain) }
         setsByName = Dictionary(snapshot.structure.sets.map { (ChainKey(family: $0.family, table: $0.table, chain: $0.name), $0) },
                                 uniquingKeysWith: { first, _ in first })
+        chainsByName = Dictionary(snapshot.structure.chains.map { (ChainKey(family: $0.family, table: $0.table, chain: $0.name), $0) },
+                                  uniquingKeysWith: { first, _ in first })
         dormantTables = Set(snapshot.structure.tables.filter { $0.flags.contains(.dormant) }
             .map { ChainKey(family: $0.family, table: $0.name, chain: "") })
     }
@@ -28,7 +31,7 @@ struct RulesetIndex: Sendable {
     }
 
     func chain(family: NFTFamily, table: String, name: String) -> Chain? {
-        snapshot.structure.chains.first { $0.family == family && $0.table == table && $0.name == name }
+        chainsByName[ChainKey(family: family, table: table, chain: name)]
     }
 
     func set(family: NFTFamily, table: String, name: String) -> NFTSet? {

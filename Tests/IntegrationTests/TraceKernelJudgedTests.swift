@@ -82,6 +82,26 @@ struct TraceKernelJudgedTests {
         }
     }
 
+    @Test("UDP DNAT to a closed port: the ICMP error is un-NATed on its way back and the sender sees refused")
+    func udpDNATClosedPort() throws {
+        try withLab { lab in
+            let routed = try Routed(lab)
+            let echo = try routed.server.listenUDPEcho(port: 5353)
+            defer { echo.close() }
+            try routed.router.loadIptables("""
+                *nat
+                :PREROUTING ACCEPT [0:0]
+                :POSTROUTING ACCEPT [0:0]
+                -A PREROUTING -d 10.96.0.53/32 -p udp --dport 53 -j DNAT --to-destination 10.50.2.2:5353
+                -A PREROUTING -d 10.96.0.53/32 -p udp --dport 54 -j DNAT --to-destination 10.50.2.2:5354
+                -A POSTROUTING -d 10.50.2.0/24 -j MASQUERADE
+                COMMIT
+                """)
+            expectAgreement(try judge(routed.client, "10.96.0.53", 53, proto: "udp"), .ok)
+            expectAgreement(try judge(routed.client, "10.96.0.53", 54, proto: "udp"), .refused)
+        }
+    }
+
     @Test("routed: no rules ok; ip_forward off times out")
     func routedForwarding() throws {
         try withLab { lab in

@@ -133,3 +133,44 @@ struct InterpreterTests {
         #expect(Registers.offset(.verdict) == nil)
     }
 }
+
+@Suite("fib and addrtype from the namespace's routing data")
+struct FibTests {
+    typealias B = Build
+
+    /// `fib daddr type local` then `cmp eq 2` (RTN_LOCAL): the shape kube-proxy's nftables mode uses for node ports.
+    func fibLocal(_ verdict: Verdict.Code) -> [Expression] {
+        [.fib(Expression.Fib(destination: B.r1, result: 3, flags: 0x2)),
+         .cmp(Expression.Cmp(source: B.r1, op: .eq, data: UInt32(2).hostBytes)),
+         B.verdict(verdict)]
+    }
+
+    @Test("fib daddr type local matches the namespace's own address and not a forwarded one")
+    func fibDestinationType() throws {
+        let input = B.base("input", hook: .input)
+        let server = B.namespace("server", address: "10.0.0.2/24", rules: [B.rule("input", 1, fibLocal(.drop))],
+                                 chains: [input], listeners: B.listeners(80))
+        #expect(try B.trace(B.pair(server: server), port: 80).outcome.kind == .timeout)
+        let router = Router(model: server)
+        #expect(router.addressType(B.ip("10.0.0.2"), interface: nil) == .local)
+        #expect(router.addressType(B.ip("10.0.0.2"), interface: "lo") == .unicast)
+        #expect(router.addressType(B.ip("10.0.0.2"), interface: "eth0") == .local)
+        #expect(router.addressType(B.ip("8.8.8.8"), interface: nil) == .unreachable)
+        #expect(router.addressType(B.ip("224.0.0.1"), interface: nil) == .multicast)
+    }
+
+    @Test("fib saddr . iif oif missing drops a packet whose source has no route back (rpfilter shape)")
+    func fibReversePath() throws {
+        let prerouting = B.base("pre", hook: .prerouting, priority: -150)
+        let rule = B.rule("pre", 1, [.fib(Expression.Fib(destination: B.r1, result: 1, flags: 0x1 | 0x8)),
+                                     .cmp(Expression.Cmp(source: B.r1, op: .eq, data: UInt32(0).hostBytes)),
+                                     B.verdict(.drop)])
+        // The server has no route back to 10.0.0.1 when its own subnet is /30 (10.0.0.0-3 includes .1 → route back
+        // exists); with a /31 on .2-.3 it does not.
+        var server = B.namespace("server", address: "10.0.0.2/24", rules: [rule], chains: [prerouting], listeners: B.listeners(80))
+        #expect(try B.trace(B.pair(server: server), port: 80).outcome.kind == .ok)
+        server.routes.routes[0].destination = B.prefix("10.0.0.2/31")
+        server.routes.addresses[0].prefix = B.prefix("10.0.0.2/31")
+        #expect(try B.trace(B.pair(server: server), port: 80).outcome.kind == .timeout)
+    }
+}
