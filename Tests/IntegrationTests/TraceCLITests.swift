@@ -1,4 +1,5 @@
 import Foundation
+import NetNS
 import Testing
 import TestLab
 
@@ -50,6 +51,29 @@ struct TraceCLITests {
             #expect(text.status == 0)
             #expect(text.output.contains("outcome: REFUSED"))
             #expect(text.output.contains("-A INPUT -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset"))
+        }
+    }
+
+    @Test("--from-pid traces from the namespace of a process")
+    func fromPid() throws {
+        try withLab { lab in
+            let client = try lab.namespace("client")
+            let server = try lab.namespace("server")
+            try lab.veth(client, "eth0", addresses: ["10.52.0.1/24"], server, "eth0", addresses: ["10.52.0.2/24"])
+            let listener = try server.listenTCP(port: 8080)
+            defer { listener.close() }
+            let process = try lab.spawn(client, ["sleep", "30"])
+            // `ip netns exec` enters the namespace and then execs sleep in the same process: wait for that.
+            let target = try NamespaceHandle(path: client.path).id
+            for _ in 0..<50 where NamespaceHandle.identity(ofPath: "/proc/\(process.processIdentifier)/ns/net", label: "p") != target {
+                usleep(20_000)
+            }
+            let result = try NfscopeCLI.run(["trace", "--from-pid", "\(process.processIdentifier)", "--dst", "10.52.0.2",
+                                             "--dport", "8080", "--json"])
+            #expect(result.status == 0, "\(result.error)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+            #expect(document["outcome"] as? String == "ok")
+            #expect((document["packet"] as? [String: Any])?["source"] as? String == "10.52.0.1")
         }
     }
 
