@@ -9,11 +9,22 @@ import Simulator
 /// to (transitively), each with its ruleset, routes, sysctls and listening sockets, veth peers resolved
 /// through netns ids as `netns list` does.
 public struct NetworkModelReader {
-    public init() {}
+    /// Read rules chain by chain as the simulation reaches them (the default), or the whole ruleset up front.
+    public var lazyRules: Bool
+
+    public init(lazyRules: Bool = true) {
+        self.lazyRules = lazyRules
+    }
 
     /// Reads the model; returns it with the name of the start namespace in it.
     /// - Parameter spec: a namespace name, a path such as `/run/netns/NAME` or `/proc/PID/ns/net`, or a pid.
     public func read(from spec: String) throws -> (model: NetworkModel, start: String) {
+        let (model, start, _) = try readWithSources(from: spec)
+        return (model, start)
+    }
+
+    /// The model and, when rules are read lazily, the per-namespace sources to verify after simulating.
+    func readWithSources(from spec: String) throws -> (model: NetworkModel, start: String, sources: [LiveRuleSource]) {
         let start = try NamespaceHandle(spec: spec)
         let inventory = NamespaceInventory.scan()
         var opened: [OpenNamespace] = []
@@ -25,12 +36,14 @@ public struct NetworkModelReader {
         }
         let names = uniqueNames(opened)
         var models: [String: NamespaceModel] = [:]
+        var sources: [LiveRuleSource] = []
         var queue = [first]
         var seen: Set<Int> = [first]
         while let current = queue.first {
             queue.removeFirst()
             let namespace = opened[current]
             var model = try read(namespace, name: names[current])
+            if let source = model.ruleSource as? LiveRuleSource { sources.append(source) }
             for link in namespace.links where link.kind == .veth {
                 guard let peerIndex = link.parentIndex else { continue }
                 var target = current
@@ -44,7 +57,7 @@ public struct NetworkModelReader {
             }
             models[model.name] = model
         }
-        return (NetworkModel(Array(models.values)), names[first])
+        return (NetworkModel(Array(models.values)), names[first], sources)
     }
 
     private func uniqueNames(_ opened: [OpenNamespace]) -> [String] {
@@ -62,12 +75,25 @@ public struct NetworkModelReader {
     private func read(_ namespace: OpenNamespace, name: String) throws -> NamespaceModel {
         let routes = try namespace.reader.snapshot()
         let sysctls = try NamespaceSysctls.read(in: namespace.handle, interfaces: routes.links.map(\.name))
-        let ruleset = try RulesetReader(connection: try namespace.handle.connection(.netfilter)).snapshot()
+        let reader = RulesetReader(connection: try namespace.handle.connection(.netfilter))
+        var ruleset = RulesetSnapshot(structure: RulesetStructure(), rules: [])
+        var source: LiveRuleSource?
+        if lazyRules {
+            // The structure (tables, chains, sets with elements) now; rules when the simulation reaches a chain.
+            try reader.stream(order: { _ in [] }) { event in
+                if case .structure(let structure) = event { ruleset.structure = structure }
+            }
+            source = LiveRuleSource(reader: reader, generation: ruleset.structure.generation)
+        } else {
+            ruleset = try reader.snapshot()
+        }
         var blindSpots = ["tc and XDP programs, BPF netfilter links and IPVS services are not read"]
         for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
             blindSpots.append("\(table.family) table \(table.name) is not simulated")
         }
-        return NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
-                              listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
+        var model = NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
+                                   listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
+        model.ruleSource = source
+        return model
     }
 }

@@ -10,12 +10,19 @@ public struct Tracer {
     /// Reads the model from `namespaceSpec` (a name, path or pid) and simulates the request's packet.
     public func trace(from namespaceSpec: String, proto: TransportProtocol, source: IPAddress?, sourcePort: UInt16?,
                       destination: IPAddress, destinationPort: UInt16) throws -> TraceReport {
-        let (model, start) = try NetworkModelReader().read(from: namespaceSpec)
-        let request = TraceRequest(namespace: start, proto: proto, source: source, sourcePort: sourcePort,
-                                   destination: destination, destinationPort: destinationPort)
-        let simulator = PathSimulator(network: model, render: Tracer.render)
-        let result = try simulator.trace(request)
-        return TraceReport(result, sourcePortGiven: sourcePort != nil)
+        // Rules are read lazily while simulating; if any ruleset changed meanwhile, read and simulate again.
+        for _ in 0..<3 {
+            let (model, start, sources) = try NetworkModelReader().readWithSources(from: namespaceSpec)
+            let request = TraceRequest(namespace: start, proto: proto, source: source, sourcePort: sourcePort,
+                                       destination: destination, destinationPort: destinationPort)
+            let simulator = PathSimulator(network: model, render: Tracer.render)
+            let result = try simulator.trace(request)
+            if try sources.allSatisfy({ try $0.verify() }) {
+                return TraceReport(result, sourcePortGiven: sourcePort != nil)
+            }
+        }
+        throw NetlinkError(operation: .dump("nftables ruleset"), errno: .resourceTemporarilyUnavailable,
+                           kernelMessage: "the ruleset kept changing while the trace read it", namespace: nil)
     }
 
     /// A rule in iptables syntax when iptables-nft wrote it (and it has an iptables form), else in nft syntax.

@@ -18,6 +18,9 @@ public struct NamespaceModel: Sendable {
     public var peers: [Int32: InterfaceEndpoint]
     /// Things the reader could not see (tc/XDP programs, IPVS, bridge-family chains, …).
     public var blindSpots: [String]
+    /// Where rules come from when they are read lazily (only the chains a packet reaches); when nil, the
+    /// rules are those of `ruleset`.
+    public var ruleSource: (any RuleSource)?
 
     public init(name: String, ruleset: RulesetSnapshot = RulesetSnapshot(structure: RulesetStructure(), rules: []),
                 routes: RouteSnapshot, sysctls: NamespaceSysctls = .defaults, listeners: [Listener] = [],
@@ -36,6 +39,12 @@ public struct NamespaceModel: Sendable {
 
     /// Whether an address is assigned to an interface of this namespace.
     func owns(_ address: IPAddress) -> Bool { routes.addresses.contains { $0.local == address } }
+}
+
+/// Rules read on demand, one chain at a time: a trace reads base chains and the chains the packet jumps
+/// to, not the whole ruleset (a whole-ruleset dump costs the kernel far more on kube-proxy-sized tables).
+public protocol RuleSource: Sendable {
+    func rules(of chain: Chain) -> [Rule]
 }
 
 /// A socket waiting for traffic: TCP in LISTEN, or a bound UDP socket.

@@ -15,8 +15,11 @@ struct RulesetIndex: Sendable {
     private let chainsByName: [ChainKey: Chain]
     private let dormantTables: Set<ChainKey>
 
-    init(_ snapshot: RulesetSnapshot) {
+    private let source: (any RuleSource)?
+
+    init(_ snapshot: RulesetSnapshot, source: (any RuleSource)? = nil) {
         self.snapshot = snapshot
+        self.source = source
         rulesByChain = Dictionary(grouping: snapshot.rules) { ChainKey(family: $0.family, table: $0.table, chain: $0.chain) }
         setsByName = Dictionary(snapshot.structure.sets.map { (ChainKey(family: $0.family, table: $0.table, chain: $0.name), $0) },
                                 uniquingKeysWith: { first, _ in first })
@@ -27,7 +30,12 @@ struct RulesetIndex: Sendable {
     }
 
     func rules(family: NFTFamily, table: String, chain: String) -> [Rule] {
-        rulesByChain[ChainKey(family: family, table: table, chain: chain)] ?? []
+        let key = ChainKey(family: family, table: table, chain: chain)
+        if let source {
+            guard let chain = chainsByName[key] else { return [] }
+            return source.rules(of: chain)
+        }
+        return rulesByChain[key] ?? []
     }
 
     func chain(family: NFTFamily, table: String, name: String) -> Chain? {
