@@ -88,6 +88,14 @@ public struct NetworkModelReader {
             ruleset = try reader.snapshot()
         }
         var blindSpots = ["tc and XDP programs, BPF netfilter links and IPVS services are not read"]
+        for (file, tool) in [("ip_tables_names", "iptables"), ("ip6_tables_names", "ip6tables")] {
+            // x_tables tables registered in this namespace are iptables-legacy ones, invisible to nf_tables.
+            let names = (try? namespace.handle.readFile("/proc/thread-self/net/\(file)")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let tables = names.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            if !tables.isEmpty {
+                blindSpots.append("\(tool)-legacy tables (\(tables.joined(separator: ", "))) are not simulated")
+            }
+        }
         for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
             blindSpots.append("\(table.family) table \(table.name) is not simulated")
         }

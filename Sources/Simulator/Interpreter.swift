@@ -27,10 +27,19 @@ public struct Interpreter: ChainEvaluator {
     }
 
     public func run(_ chain: Chain, packet: inout Packet, context: HookContext) -> ChainResult {
+        run(chain, packet: &packet, context: context) { chain, packet in
+            context.index.rules(family: chain.family, table: chain.table, chain: chain.name)
+        }
+    }
+
+    /// The chain walk with a rule selection: given a chain and the packet, the rules that may match, in
+    /// order. Leaving out a rule is only correct when the rule could not match the packet and would have
+    /// had no effect (the dispatch evaluator leaves out rules whose leading exact matches fail).
+    func run(_ chain: Chain, packet: inout Packet, context: HookContext,
+             select: (Chain, Packet) -> [Rule]) -> ChainResult {
         let policy = chain.base?.policy ?? .accept
         var stack: [Frame] = []
-        var frame = Frame(chain: chain, rules: context.index.rules(family: chain.family, table: chain.table,
-                                                                   chain: chain.name), next: 0)
+        var frame = Frame(chain: chain, rules: select(chain, packet), next: 0)
         while true {
             guard frame.next < frame.rules.count else {
                 if let caller = stack.popLast() { frame = caller; continue }
@@ -74,8 +83,7 @@ public struct Interpreter: ChainEvaluator {
                         }
                         stack.append(frame)
                     }
-                    frame = Frame(chain: next, rules: context.index.rules(family: next.family, table: next.table,
-                                                                          chain: next.name), next: 0)
+                    frame = Frame(chain: next, rules: select(next, packet), next: 0)
                 case .return:
                     context.record(rule, chain: frame.chain, effect: "return")
                     if let caller = stack.popLast() { frame = caller } else {
