@@ -111,6 +111,13 @@ public struct PathSimulator: Sendable {
                 break
             }
         } while cursor.advance()
+        if let source = request.source, let model = network.namespaces[request.namespace], !model.owns(source),
+           !source.isLoopback {
+            warnings.insert("\(source) is not an address of \(request.namespace): a socket there could not bind it", at: 0)
+        }
+        if request.sourcePort == nil {
+            warnings.append("no --sport: simulated as a new flow from port \(packet.sourcePort); existing conntrack entries are not consulted (conntrack reader not wired yet)")
+        }
         return TraceResult(packet: packet, outcome: OutcomeCombiner.combine(runs), trace: runs[0].trace,
                            runs: runs.count, warnings: warnings)
     }

@@ -13,13 +13,14 @@ struct TraceNodeLabTests {
         let node: LabNamespace
         let client: LabNamespace
         let web: LabNamespace
+        let upstream: LabNamespace
         let listeners: [LabListener]
 
         init(_ lab: Lab) throws {
             node = try lab.namespace("node")
             client = try lab.namespace("pod-a")
             web = try lab.namespace("pod-web")
-            let upstream = try lab.namespace("up")
+            upstream = try lab.namespace("up")
             try lab.bridge(node, "cni0", addresses: ["10.42.0.1/24"])
             try lab.veth(node, "veth-a", addresses: [], client, "eth0", addresses: ["10.42.0.10/24"])
             try lab.veth(node, "veth-web", addresses: [], web, "eth0", addresses: ["10.42.0.11/24"])
@@ -170,6 +171,32 @@ struct TraceNodeLabTests {
                 COMMIT
                 """)
             try checkIncident(node, pod80: .refused, decisiveChain: nil)
+        }
+    }
+
+    @Test("NodePort through addrtype LOCAL: from outside the node and from a pod")
+    func nodePort() throws {
+        try withLab { lab in
+            let node = try Node(lab)
+            defer { node.close() }
+            try node.node.exec(["iptables-nft-restore", "--noflush"], input: """
+                *nat
+                :KUBE-NODEPORTS - [0:0]
+                -A KUBE-SERVICES -m comment --comment "kubernetes service nodeports" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+                -A KUBE-NODEPORTS -p tcp -m comment --comment "default/web:http" -m tcp --dport 30080 -j KUBE-MARK-MASQ
+                -A KUBE-NODEPORTS -p tcp -m comment --comment "default/web:http" -m tcp --dport 30080 -j KUBE-SEP-WEBHTTP
+                COMMIT
+                """)
+            let upstream = node.upstream
+            for (from, destination) in [(upstream, "192.168.50.2"), (node.client, "192.168.50.2"), (node.client, "10.42.0.1")] {
+                let (predicted, actual) = try judge(from, destination, 30080)
+                #expect(actual == .ok, "\(from.name) -> \(destination):30080")
+                #expect(predicted.outcome == actual.rawValue,
+                        "\(from.name) -> \(destination):30080: predicted \(predicted.outcome) (\(predicted.reason)); notes \(predicted.warnings)")
+            }
+            // A port nothing maps: refused by the node itself.
+            let (predicted, actual) = try judge(upstream, "192.168.50.2", 30081)
+            #expect(predicted.outcome == actual.rawValue, "\(predicted.reason)")
         }
     }
 
