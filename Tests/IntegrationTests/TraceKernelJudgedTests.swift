@@ -102,13 +102,18 @@ struct TraceKernelJudgedTests {
         }
     }
 
-    @Test("routed: no rules ok; ip_forward off times out")
+    @Test("routed: no rules ok; no route or a prohibit route in the router is unreachable; ip_forward off times out")
     func routedForwarding() throws {
         try withLab { lab in
             let routed = try Routed(lab)
             let listener = try routed.server.listenTCP(port: 8080)
             defer { listener.close() }
             expectAgreement(try judge(routed.client, "10.50.2.2", 8080), .ok)
+            // The router has no route for this: it answers with ICMP net unreachable.
+            let noRoute = try judge(routed.client, "10.77.0.1", 8080)
+            expectAgreement(noRoute, .unreachable)
+            try routed.router.exec(["ip", "route", "add", "prohibit", "10.78.0.0/16"])
+            expectAgreement(try judge(routed.client, "10.78.0.1", 8080), .unreachable)
             try routed.router.sysctl("net.ipv4.ip_forward=0")
             let off = try judge(routed.client, "10.50.2.2", 8080)
             expectAgreement(off, .timeout)
