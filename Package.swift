@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
-                                   "Simulator"],
+                                   "Simulator", "Xtables", "CNFTNL"],
                     swiftSettings: strict),
     ]
 )

@@ -19,6 +19,7 @@ public struct XtAddrType: Hashable, Sendable {
     /// `--limit-iface-out` (revision 1 only).
     public var limitInterfaceOut: Bool
 
+    /// Creates a value from its fields.
     public init(source: UInt16, destination: UInt16, invertSource: Bool = false, invertDestination: Bool = false,
                 limitInterfaceIn: Bool = false, limitInterfaceOut: Bool = false) {
         self.source = source

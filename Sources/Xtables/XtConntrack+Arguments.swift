@@ -9,15 +9,22 @@ extension XtConntrack {
                                                  (8, "CONFIRMED")]
 
     static func states(_ mask: UInt16) -> String {
-        stateNames.filter { mask & $0.0 != 0 }.map(\.1).joined(separator: ",")
+        var text = ""
+        for (bit, name) in stateNames where mask & bit != 0 {
+            if !text.isEmpty { text += "," }
+            text += name
+        }
+        return text
     }
 
     /// libxt_conntrack `conntrack_dump(info, "--", family, numeric: true, v3)`, the save path of revisions 1-3.
     var arguments: [String] {
         var out: [String] = []
+        out.reserveCapacity(4)
         func flagged(_ field: Fields, _ body: () -> [String]) {
             guard matchFields.contains(field) else { return }
-            out += (invertFields.contains(field) ? ["!"] : []) + body()
+            if invertFields.contains(field) { out.append("!") }
+            out.append(contentsOf: body())
         }
         // print_state writes " " before the first name, so an empty mask leaves the option without a value.
         flagged(.state) { [isStateAlias ? "--state" : "--ctstate"] + Self.optionalWord(Self.states(stateMask)) }
@@ -63,6 +70,7 @@ public struct XtState: Hashable, Sendable {
     /// `XT_STATE_*` bits: INVALID 1, ESTABLISHED 2, RELATED 4, NEW 8, UNTRACKED 64.
     public var stateMask: UInt32
 
+    /// Creates a state match from its mask.
     public init(stateMask: UInt32) { self.stateMask = stateMask }
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtState {

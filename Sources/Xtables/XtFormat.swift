@@ -5,18 +5,23 @@ enum XtFormat {
     /// `xtables_save_string`: bare when the value is non-empty and only `[A-Za-z0-9_-]`; otherwise wrapped in
     /// double quotes with `"`, `\` and `'` escaped by a backslash.
     static func quoted(_ value: String) -> String {
-        let bare = !value.isEmpty && value.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
-                || byte == 0x5f || byte == 0x2d
+        let utf8 = value.utf8
+        // Byte-wise: the quoted and escaped characters are all ASCII, so no grapheme walking is needed.
+        if !utf8.isEmpty, utf8.allSatisfy(isBare) { return value }
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(utf8.count + 8)
+        for byte in utf8 {
+            if byte == 0x22 || byte == 0x5C || byte == 0x27 { out.append(0x5C) }
+            out.append(byte)
         }
-        if bare { return value }
-        var out = "\""
-        for character in value {
-            if character == "\"" || character == "\\" || character == "'" { out.append("\\") }
-            out.append(character)
-        }
-        out.append("\"")
-        return out
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `[A-Za-z0-9_-]`, the characters `xtables_save_string` leaves unquoted.
+    private static func isBare(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x5F || byte == 0x2D
     }
 
     /// `0x%x`.
@@ -31,12 +36,27 @@ enum XtFormat {
     /// `xtables_ip6addr_to_numeric` print): RFC 5952 compression, plus the dotted tail glibc uses for
     /// IPv4-compatible (`::1.2.3.4`) and IPv4-mapped (`::ffff:1.2.3.4`) addresses.
     static func address(_ address: IPAddress) -> String {
+        if case .v4(let value) = address { return dottedQuad(value) }
         guard case .v6(let high, let low) = address, high == 0 else { return address.description }
         let word5 = UInt16(truncatingIfNeeded: low >> 32), word6 = UInt16(truncatingIfNeeded: low >> 16)
-        let tail = IPAddress.v4(UInt32(truncatingIfNeeded: low)).description
+        let tail = dottedQuad(UInt32(truncatingIfNeeded: low))
         if word5 == 0, word6 != 0 { return "::" + tail }
         if word5 == 0xffff { return "::ffff:" + tail }
         return address.description
+    }
+
+    /// `%u.%u.%u.%u`, written byte by byte (this runs once per address of every rendered rule).
+    static func dottedQuad(_ value: UInt32) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(15)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+            if shift != 24 { out.append(0x2E) }
+            if octet >= 100 { out.append(0x30 + octet / 100) }
+            if octet >= 10 { out.append(0x30 + octet / 10 % 10) }
+            out.append(0x30 + octet % 10)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The number of leading one bits when the mask is contiguous, else nil
@@ -68,8 +88,18 @@ enum XtFormat {
         var quotient = scaled >> 20
         let remainder = scaled & 0xFFFFF, half: UInt64 = 0x80000
         if remainder > half || (remainder == half && quotient & 1 == 1) { quotient += 1 }
-        let unit: UInt64 = 100_000_000_000
-        let fraction = String(quotient % unit)
-        return "\(quotient / unit)." + String(repeating: "0", count: 11 - fraction.count) + fraction
+        var digits: [UInt8] = []
+        digits.reserveCapacity(14)
+        var rest = quotient
+        for position in 0..<12 {
+            if position == 11 { digits.append(0x2E) }
+            digits.append(0x30 + UInt8(rest % 10))
+            rest /= 10
+        }
+        while rest > 0 {
+            digits.append(0x30 + UInt8(rest % 10))
+            rest /= 10
+        }
+        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 }

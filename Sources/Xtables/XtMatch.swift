@@ -16,70 +16,150 @@ public enum XtMatch: Hashable, Sendable {
     case conntrack(XtConntrack)
     /// `-m state`, revision 0.
     case state(XtState)
+    /// `-m multiport`.
+    case multiport(XtMultiport)
+    /// `-m physdev`.
+    case physdev(XtPhysdev)
+    /// `-m set` (ipset).
+    case set(XtSetMatch)
     /// `-m recent`.
     case recent(XtRecent)
+    /// `-m mark`.
+    case mark(XtMarkMatch)
+    /// `-m connmark`.
+    case connmark(XtMarkMatch)
+    /// `-m tcp`.
+    case tcp(XtTCP)
+    /// `-m udp`.
+    case udp(XtUDP)
+    /// `-m icmp` (IPv4).
+    case icmp(XtICMP)
+    /// `-m icmp6` (IPv6).
+    case icmp6(XtICMP)
+    /// `-m iprange`.
+    case iprange(XtIPRange)
+    /// `-m owner`.
+    case owner(XtOwner)
+    /// `-m limit`.
+    case limit(XtLimit)
+    /// `-m pkttype`.
+    case pkttype(XtPktType)
+    /// `-m policy`.
+    case policy(XtPolicy)
+    /// `-m tcpmss --mss`.
+    case tcpmss(XtValueRange)
+    /// `-m length --length`.
+    case length(XtValueRange)
+    /// `-m dscp`.
+    case dscp(XtDSCP)
+    /// `-m ttl` (IPv4).
+    case ttl(XtHopLimit)
+    /// `-m hl` (IPv6).
+    case hl(XtHopLimit)
+    /// `-m mac`.
+    case mac(XtMAC)
+    /// `-m quota`.
+    case quota(XtQuota)
+    /// `-m helper`.
+    case helper(XtHelper)
+    /// `-m socket`.
+    case socket(XtSocket)
+    /// `-m devgroup`.
+    case devgroup(XtDevGroup)
+    /// `-m cgroup`.
+    case cgroup(XtCgroup)
+    /// `-m rpfilter`.
+    case rpfilter(XtRPFilter)
+    /// `-m hashlimit`.
+    case hashlimit(XtHashLimit)
+    /// `-m sctp`.
+    case sctp(XtSCTP)
+    /// `-m ipvs`.
+    case ipvs(XtIPVS)
+    /// `-m connlimit`.
+    case connlimit(XtConnLimit)
+    /// `-m esp`.
+    case esp(XtSPIRange)
+    /// `-m ah` (IPv4; the IPv6 `ah` match has another layout and stays raw).
+    case ah(XtSPIRange)
+    /// `-m tos`.
+    case tos(XtTOSMatch)
+    /// `-m connbytes`.
+    case connbytes(XtConnBytes)
+    /// `-m string`.
+    case string(XtString)
     /// Anything else, kept whole.
     case raw(XtExtension)
 }
 
 extension XtMatch {
     /// Decodes a match payload. Unknown names and revisions give ``raw(_:)``; a known name+revision whose info is
-    /// too short throws a ``DecodeError`` with the path `xt.match.<name>.info`. Never traps.
+    /// too short or inconsistent throws a ``DecodeError`` with the path `xt.match.<name>.info`. Never traps.
     ///
     /// - Parameter family: the table family; it fixes the address layout of `union nf_inet_addr` fields and
     ///   the meaning of family-specific codes.
     public static func decode(_ ext: XtExtension, family: IPFamily) throws(DecodeError) -> XtMatch {
         let blob = XtBlob(ext, kind: "match")
-        switch (ext.name, ext.revision) {
-        case ("comment", 0):
+        let revision = ext.revision
+        let decoded: XtMatch?
+        switch ext.name {
+        case "comment":
+            guard revision == 0 else { return .raw(ext) }
             try blob.require(256, "xt_comment_info")
             // libxt_comment forces the last byte to NUL before printing.
-            return .comment(try blob.string(0, 255))
-        case ("statistic", 0):
-            return .statistic(try XtStatistic.decode(blob))
-        case ("addrtype", _):
-            return try XtAddrType.decode(blob, revision: ext.revision).map(XtMatch.addrtype) ?? .raw(ext)
-        case ("conntrack", _):
-            return try XtConntrack.decode(blob, revision: ext.revision, family: family).map(XtMatch.conntrack)
-                ?? .raw(ext)
-        case ("state", 0):
-            return .state(try XtState.decode(blob))
-        case ("recent", _):
-            return try XtRecent.decode(blob, revision: ext.revision, family: family).map(XtMatch.recent) ?? .raw(ext)
-        default:
-            return .raw(ext)
+            decoded = .comment(try blob.string(0, 255))
+        case "statistic": decoded = revision == 0 ? .statistic(try XtStatistic.decode(blob)) : nil
+        case "addrtype": decoded = try XtAddrType.decode(blob, revision: revision).map(XtMatch.addrtype)
+        case "conntrack":
+            decoded = try XtConntrack.decode(blob, revision: revision, family: family).map(XtMatch.conntrack)
+        case "state": decoded = revision == 0 ? .state(try XtState.decode(blob)) : nil
+        case "multiport": decoded = try XtMultiport.decode(blob, revision: revision).map(XtMatch.multiport)
+        case "physdev": decoded = revision == 0 ? .physdev(try XtPhysdev.decode(blob)) : nil
+        case "set": decoded = try XtSetMatch.decode(blob, revision: revision).map(XtMatch.set)
+        case "recent": decoded = try XtRecent.decode(blob, revision: revision, family: family).map(XtMatch.recent)
+        case "mark": decoded = try XtMarkMatch.decode(blob, revision: revision).map(XtMatch.mark)
+        case "connmark": decoded = try XtMarkMatch.decode(blob, revision: revision).map(XtMatch.connmark)
+        default: decoded = try decodeMore(ext, blob, family: family)
         }
+        return decoded ?? .raw(ext)
     }
 
-    /// The name iptables prints after `-m` (`state` for conntrack written by `-m state`).
-    public var name: String {
-        switch self {
-        case .comment: return "comment"
-        case .statistic: return "statistic"
-        case .addrtype: return "addrtype"
-        case .conntrack(let info): return info.isStateAlias ? "state" : "conntrack"
-        case .state: return "state"
-        case .recent: return "recent"
-        case .raw(let ext): return ext.name
+    private static func decodeMore(_ ext: XtExtension, _ blob: XtBlob,
+                                   family: IPFamily) throws(DecodeError) -> XtMatch? {
+        let first = ext.revision == 0
+        switch ext.name {
+        case "tcp": return first ? .tcp(try XtTCP.decode(blob)) : nil
+        case "udp": return first ? .udp(try XtUDP.decode(blob)) : nil
+        case "icmp": return first ? .icmp(try XtICMP.decode(blob)) : nil
+        case "icmp6": return first ? .icmp6(try XtICMP.decode(blob)) : nil
+        case "iprange": return ext.revision == 1 ? .iprange(try XtIPRange.decode(blob, family: family)) : nil
+        case "owner": return ext.revision == 1 ? .owner(try XtOwner.decode(blob)) : nil
+        case "limit": return first ? .limit(try XtLimit.decode(blob)) : nil
+        case "pkttype": return first ? .pkttype(try XtPktType.decode(blob)) : nil
+        case "policy": return first ? .policy(try XtPolicy.decode(blob, family: family)) : nil
+        case "tcpmss": return first ? .tcpmss(try XtValueRange.decode(blob, "xt_tcpmss_match_info")) : nil
+        case "length": return first ? .length(try XtValueRange.decode(blob, "xt_length_info")) : nil
+        case "dscp": return first ? .dscp(try XtDSCP.decode(blob)) : nil
+        case "ttl": return first ? .ttl(try XtHopLimit.decode(blob)) : nil
+        case "hl": return first ? .hl(try XtHopLimit.decode(blob)) : nil
+        case "mac": return first ? .mac(try XtMAC.decode(blob)) : nil
+        case "quota": return first ? .quota(try XtQuota.decode(blob)) : nil
+        case "helper": return first ? .helper(try XtHelper.decode(blob)) : nil
+        case "socket": return try XtSocket.decode(blob, revision: ext.revision).map(XtMatch.socket)
+        case "devgroup": return first ? .devgroup(try XtDevGroup.decode(blob)) : nil
+        case "cgroup": return try XtCgroup.decode(blob, revision: ext.revision).map(XtMatch.cgroup)
+        case "rpfilter": return first ? .rpfilter(try XtRPFilter.decode(blob)) : nil
+        case "ipvs": return first ? .ipvs(try XtIPVS.decode(blob, family: family)) : nil
+        case "connlimit":
+            return try XtConnLimit.decode(blob, revision: ext.revision, family: family).map(XtMatch.connlimit)
+        case "esp": return first ? .esp(try XtSPIRange.decode(blob)) : nil
+        case "ah": return first && family == .ipv4 ? .ah(try XtSPIRange.decode(blob)) : nil
+        case "tos": return try XtTOSMatch.decode(blob, revision: ext.revision).map(XtMatch.tos)
+        case "string": return try XtString.decode(blob, revision: ext.revision).map(XtMatch.string)
+        case "connbytes": return first ? .connbytes(try XtConnBytes.decode(blob)) : nil
+        case "sctp": return first ? .sctp(try XtSCTP.decode(blob)) : nil
+        case "hashlimit": return try XtHashLimit.decode(blob, revision: ext.revision).map(XtMatch.hashlimit)
+        default: return nil
         }
-    }
-
-    /// The arguments `iptables-save` (1.8.9) prints for this match, starting with `-m NAME`:
-    /// `["-m", "comment", "--comment", "\"kube-system/kube-dns:dns\""]`. Join with spaces.
-    ///
-    /// A ``raw(_:)`` match renders as `["-m", NAME, "/* nfscope: raw rev R, N bytes */"]`: the name iptables
-    /// would print, and a note where its options would be.
-    public func iptablesArguments(family: IPFamily) -> [String] {
-        let options: [String]
-        switch self {
-        case .comment(let text): options = ["--comment", XtFormat.quoted(text)]
-        case .statistic(let info): options = info.arguments
-        case .addrtype(let info): options = info.arguments
-        case .conntrack(let info): options = info.arguments
-        case .state(let info): options = info.arguments
-        case .recent(let info): options = info.arguments
-        case .raw(let ext): return ext.rawArguments(flag: "-m")
-        }
-        return ["-m", name] + options
     }
 }

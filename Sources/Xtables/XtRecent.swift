@@ -10,17 +10,27 @@ public struct XtRecent: Hashable, Sendable {
     public struct Command: OptionSet, Hashable, Sendable {
         public var rawValue: UInt8
         public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// `XT_RECENT_CHECK`: `--rcheck`.
         public static let check = Command(rawValue: 1 << 0)
+        /// `XT_RECENT_SET`: `--set`.
         public static let set = Command(rawValue: 1 << 1)
+        /// `XT_RECENT_UPDATE`: `--update`.
         public static let update = Command(rawValue: 1 << 2)
+        /// `XT_RECENT_REMOVE`: `--remove`.
         public static let remove = Command(rawValue: 1 << 3)
+        /// `XT_RECENT_TTL`: `--rttl`.
         public static let ttl = Command(rawValue: 1 << 4)
+        /// `XT_RECENT_REAP`: `--reap`.
         public static let reap = Command(rawValue: 1 << 5)
     }
 
+    /// Only entries seen within this many seconds match (`--seconds`); 0 means any.
     public var seconds: UInt32
+    /// Only entries seen at least this often match (`--hitcount`).
     public var hitCount: UInt32
+    /// What the match does with the list.
     public var commands: Command
+    /// Negated with `!`.
     public var inverted: Bool
     /// The list name (`/proc/net/xt_recent/<name>`).
     public var name: String
@@ -29,6 +39,7 @@ public struct XtRecent: Hashable, Sendable {
     /// The address mask (revision 1); nil in revision 0.
     public var mask: IPAddress?
 
+    /// Creates a value from its fields.
     public init(seconds: UInt32, hitCount: UInt32, commands: Command, inverted: Bool, name: String, side: UInt8,
                 mask: IPAddress?) {
         self.seconds = seconds
@@ -51,10 +62,13 @@ public struct XtRecent: Hashable, Sendable {
 
     /// libxt_recent `recent_save`.
     var arguments: [String] {
-        var out: [String] = inverted ? ["!"] : []
-        let verbs: [(Command, String)] = [(.set, "--set"), (.check, "--rcheck"), (.update, "--update"),
-                                          (.remove, "--remove")]
-        out += verbs.filter { commands.contains($0.0) }.map(\.1)
+        var out: [String] = []
+        out.reserveCapacity(12)
+        if inverted { out.append("!") }
+        if commands.contains(.set) { out.append("--set") }
+        if commands.contains(.check) { out.append("--rcheck") }
+        if commands.contains(.update) { out.append("--update") }
+        if commands.contains(.remove) { out.append("--remove") }
         // Printed with %d: values above INT_MAX come out negative, as iptables shows them.
         if seconds != 0 { out += ["--seconds", String(Int32(bitPattern: seconds))] }
         if commands.contains(.reap) { out.append("--reap") }

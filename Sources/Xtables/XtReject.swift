@@ -11,6 +11,7 @@ public struct XtReject: Hashable, Sendable {
     /// `IPT_ICMP_*` / `IP6T_ICMP6_*` value.
     public var code: UInt32
 
+    /// Creates a value from its fields.
     public init(family: IPFamily, code: UInt32) {
         self.family = family
         self.code = code

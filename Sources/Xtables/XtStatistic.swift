@@ -21,6 +21,7 @@ public struct XtStatistic: Hashable, Sendable {
     /// `XT_STATISTIC_INVERT`: `!` before `--probability` / `--every`.
     public var inverted: Bool
 
+    /// Creates a value from its fields.
     public init(mode: Mode, inverted: Bool) {
         self.mode = mode
         self.inverted = inverted
@@ -33,7 +34,7 @@ public struct XtStatistic: Hashable, Sendable {
     }
 
     static func decode(_ blob: XtBlob) throws(DecodeError) -> XtStatistic {
-        try blob.require(24, "xt_statistic_info")
+        try blob.require(16, "xt_statistic_info")
         let rawMode = try blob.u16(0), flags = try blob.u16(2)
         let mode: Mode
         switch rawMode {
@@ -46,14 +47,16 @@ public struct XtStatistic: Hashable, Sendable {
 
     /// libxt_statistic `print_match(info, "--")`.
     var arguments: [String] {
-        let bang = inverted ? ["!"] : []
         switch mode {
         case .random(let probability):
-            return ["--mode", "random"] + bang + ["--probability", XtFormat.fixed11(fractionOf2p31: probability)]
+            let value = XtFormat.fixed11(fractionOf2p31: probability)
+            return inverted ? ["--mode", "random", "!", "--probability", value]
+                            : ["--mode", "random", "--probability", value]
         case .nth(let every, let packet):
-            // The kernel stores every-1; iptables prints it back with a 32-bit wrap.
-            let shown = ["--mode", "nth"] + bang + ["--every", String(every &+ 1)]
-            return packet != 0 ? shown + ["--packet", String(packet)] : shown
+            // The kernel stores every-1; iptables prints it back with a 32-bit wrap. The save path always
+            // prints --packet (print_match tests `packet || *prefix`, and the prefix is "--").
+            let tail = ["--every", String(every &+ 1), "--packet", String(packet)]
+            return (inverted ? ["--mode", "nth", "!"] : ["--mode", "nth"]) + tail
         case .unknown:
             return []
         }

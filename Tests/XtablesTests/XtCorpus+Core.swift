@@ -22,7 +22,7 @@ enum CoreCorpus {
         XtCase(.ipv4, "statistic", 0, statistic.u16(0, 1).u32(4, 2).u32(8, 1).u32(12, 1),
                "-m statistic --mode nth --every 3 --packet 1"),
         XtCase(.ipv4, "statistic", 0, statistic.u16(0, 1).u32(4, 2).u32(12, 2),
-               "-m statistic --mode nth --every 3"),
+               "-m statistic --mode nth --every 3 --packet 0"),
         XtCase(.ipv4, "addrtype", 1, InfoBlob(size: 8).u16(2, 4), "-m addrtype --dst-type LOCAL"),
         XtCase(.ipv4, "addrtype", 1, InfoBlob(size: 8).u16(0, 12).u32(4, 5),
                "-m addrtype ! --src-type LOCAL,BROADCAST --limit-iface-in"),

@@ -10,6 +10,35 @@ struct XtDecodeTests {
         #expect(try entry.render() == entry.expected)
     }
 
+    @Test("extensions only iptables-legacy keeps as xt", arguments: LegacyCorpus.cases)
+    func legacy(_ entry: XtCase) throws {
+        #expect(try entry.render() == entry.expected)
+    }
+
+    @Test("older revisions", arguments: OldRevisionCorpus.cases)
+    func oldRevisions(_ entry: XtCase) throws {
+        #expect(try entry.render() == entry.expected)
+    }
+
+    @Test("values iptables cannot print render as pinned", arguments: EdgeCorpus.cases)
+    func edges(_ entry: XtCase) throws {
+        #expect(try entry.render() == entry.expected)
+    }
+
+    @Test("ipset getsockopt buffers: version, name by index, refusals")
+    func ipsetQuery() throws {
+        #expect(IPSetNameQuery.versionRequest() == [0, 1, 0, 0, 0, 0, 0, 0])
+        #expect(try IPSetNameQuery.version(fromReply: [0, 1, 0, 0, 7, 0, 0, 0]) == 7)
+        let request = IPSetNameQuery.nameRequest(index: 0x0102, version: 7)
+        #expect(request.count == 40 && Array(request[0..<10]) == [7, 0, 0, 0, 7, 0, 0, 0, 2, 1])
+        var reply = request
+        reply.replaceSubrange(8..<13, with: Array("kube-".utf8))
+        #expect(try IPSetNameQuery.name(fromReply: reply) == "kube-")
+        #expect(try IPSetNameQuery.name(fromReply: Array(repeating: 0, count: 40)) == nil)
+        #expect(throws: DecodeError.self) { try IPSetNameQuery.name(fromReply: Array(repeating: 0, count: 39)) }
+        #expect(throws: DecodeError.self) { try IPSetNameQuery.version(fromReply: [0, 1]) }
+    }
+
     @Test("unknown names and revisions stay raw, with an explicit note")
     func unknownStaysRaw() throws {
         let match = XtExtension(name: "nosuchmatch", revision: 0, info: [1, 2, 3])
