@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .library(name: "NFScope", targets: ["NFScope"]),
         .executable(name: "nfscope", targets: ["nfscope"]),
+        // Generated kube-proxy rulesets, for the benchmark package (test support, not part of the tool).
+        .library(name: "RulesetCorpus", targets: ["RulesetCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,7 +67,7 @@ let package = Package(
         .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
         .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
                     swiftSettings: strict),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore"],
+        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore", "NetlinkTesting"],
                     swiftSettings: strict),
         .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.

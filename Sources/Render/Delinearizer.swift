@@ -19,11 +19,20 @@ public struct Delinearizer {
 
     /// The statements of one rule, dependencies removed.
     public func statements(_ expressions: [Expression], removingDependencies: Bool = true) -> [Statement] {
+        indexedStatements(expressions, removingDependencies: removingDependencies).map(\.statement)
+    }
+
+    /// The statements with the index of the expression that completed each (the `cmp` of a match, the
+    /// `immediate` of a verdict), so that a caller can point at the expression behind a statement.
+    public func indexedStatements(_ expressions: [Expression],
+                                  removingDependencies: Bool = true) -> [(statement: Statement, expressionIndex: Int)] {
         var state = State(family: family)
         var statements: [PostPass.Item] = []
         for (index, expression) in expressions.enumerated() {
             if let statement = step(expression, index: index, state: &state) {
-                statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols))
+                for part in expandMerged(statement, state: state) {
+                    statements.append(PostPass.Item(statement: part, protocols: state.pendingProtocols, index: index))
+                }
                 state.pendingProtocols = []
             }
         }
@@ -32,14 +41,15 @@ public struct Delinearizer {
 
     struct State {
         var family: NFTFamily
-        var registers: [Int: Operand] = [:]
+        /// The 16 32-bit register slots (`NFT_REG32_00`…`15`); `NFT_REG_1`…`4` name slots 0, 4, 8, 12.
+        var registers = Registers()
         /// Transport protocol known from an earlier `meta l4proto` / `ip protocol` match.
         var l4proto: UInt8?
         /// Network protocol in inet/bridge/netdev tables, from `meta nfproto` / `meta protocol`.
         var network: NFTFamily?
         /// Protocols of the header fields loaded since the last statement (`ip`, `tcp`), which tell the
         /// clean-up pass what the next statement depends on, also when a hash or set key hides them.
-        var pendingProtocols: Set<String> = []
+        var pendingProtocols: [String] = []
     }
 
     private func step(_ expression: Expression, index: Int, state: inout State) -> Statement? {
@@ -185,6 +195,16 @@ public struct Delinearizer {
 
     // MARK: - Registers
 
+    /// A fixed register file: a flat array, not a dictionary (rendering touches it for every expression).
+    struct Registers {
+        private var slots = [Operand?](repeating: nil, count: 16)
+
+        subscript(slot: Int) -> Operand? {
+            get { slots.indices.contains(slot) ? slots[slot] : nil }
+            set { if slots.indices.contains(slot) { slots[slot] = newValue } }
+        }
+    }
+
     private func store(_ register: Register, _ operand: Operand, state: inout State) {
         guard let slot = register.slot else { return }
         state.registers[slot] = operand
@@ -229,7 +249,7 @@ public struct Delinearizer {
 
     private func payloadOperand(_ payload: Expression.Payload, state: inout State) -> Operand {
         let field = payloadField(payload.base, payload.offset, payload.length, state: state)
-        state.pendingProtocols.insert(field.protocolName)
+        state.pendingProtocols.append(field.protocolName)
         return .field(field, loadedLength: Int(payload.length))
     }
 
@@ -250,6 +270,31 @@ public struct Delinearizer {
         let shortBase = base == .linkLayer ? "ll" : base == .network ? "nh" : base == .transport ? "th" : "ih"
         return Field(protocolName: "@\(shortBase)", name: "\(offset * 8),\(length * 8)", type: .integer,
                      length: Int(length), source: source)
+    }
+
+    /// nft and iptables-nft merge adjacent header fields into one load (`tcp sport 1 tcp dport 2` is one
+    /// 4-byte load at th+0): an equality on such a load splits back into one match per field
+    /// (nftables' `payload_match_expand`).
+    private func expandMerged(_ statement: Statement, state: State) -> [Statement] {
+        guard case .match(.field(let field, let loaded), .eq, let value) = statement,
+              field.protocolName.hasPrefix("@"), case .payload(let base, let offset, let length) = field.source,
+              value.count == Int(length), loaded == Int(length) else { return [statement] }
+        var parts: [Statement] = []
+        var cursor = offset
+        while cursor < offset + length {
+            // Find the known field starting here that fits in what is left.
+            var found: Field?
+            for size in stride(from: offset + length - cursor, through: 1, by: -1) {
+                let field = payloadField(base, cursor, size, state: state)
+                if !field.protocolName.hasPrefix("@"), field.length == Int(size) { found = field; break }
+            }
+            guard let part = found else { return [statement] }
+            let start = Int(cursor - offset)
+            parts.append(.match(lhs: .field(part, loadedLength: part.length), op: .eq,
+                                value: Array(value[start..<(start + part.length)])))
+            cursor += UInt32(part.length)
+        }
+        return parts.count > 1 ? parts : [statement]
     }
 
     /// An equality match on `meta l4proto`, `ip protocol` or `meta nfproto` tells later payloads which

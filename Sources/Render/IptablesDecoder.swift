@@ -16,8 +16,10 @@ public struct IptablesDecoder {
     public func decode(_ rule: Rule) -> IptablesDecoding {
         var state = IptablesState()
         let delinearizer = Delinearizer(family: family) { _ in nil }
-        for statement in delinearizer.statements(rule.expressions, removingDependencies: false) {
-            if let failure = apply(statement, to: &state) { return failure }
+        for (statement, index) in delinearizer.indexedStatements(rule.expressions, removingDependencies: false) {
+            if case .unrepresentable(let reason, let at)? = apply(statement, to: &state) {
+                return .unrepresentable(reason: reason, expressionIndex: at >= 0 ? at : index)
+            }
         }
         if let comment = rule.comment, !state.hasComment {
             state.matches.append(.init(name: "comment", arguments: ["-m", "comment", "--comment", iptablesQuoted(comment)]))
@@ -49,10 +51,30 @@ public struct IptablesDecoder {
         case .counter: break
         case .plain(let expression, let index):
             return plain(expression, index: index, state: &state)
+        case .undecodable(let reason, let index):
+            return .unrepresentable(reason: reason, expressionIndex: index)
         default:
-            return unrepresentable("no iptables form", statement)
+            return unrepresentable(Self.describe(statement), statement)
         }
         return nil
+    }
+
+    /// Why a statement has no iptables form, in a few words.
+    static func describe(_ statement: Statement) -> String {
+        switch statement {
+        case .lookup(_, let set, _): return "set lookup @\(set)"
+        case .verdictMap(_, let set): return "verdict map @\(set)"
+        case .assign(let target, _): return "\(target.text) set"
+        case .nat(let nat, _, _, _, _): return "native \(nat.isSource ? "snat" : "dnat")"
+        case .masquerade: return "native masquerade"
+        case .redirect: return "native redirect"
+        case .setUpdate(let dynset, _, _): return "dynamic set @\(dynset.set)"
+        case .queue: return "native queue"
+        case .tproxy: return "native tproxy"
+        case .objectMap: return "object map"
+        case .reject: return "native reject"
+        default: return "no iptables form"
+        }
     }
 
     private func plain(_ expression: Expression, index: Int, state: inout IptablesState) -> IptablesDecoding? {

@@ -42,16 +42,28 @@ public final class IptablesSaveWriter {
 
     /// The chains in the order iptables-save prints them, for `RulesetReader.stream(order:)`.
     public static func chainOrder(_ structure: RulesetStructure, family: NFTFamily) -> [Chain] {
-        tableOrder.flatMap { table in chains(of: table, in: structure, family: family) }
+        let byTable = Dictionary(grouping: structure.chains.filter { $0.family == family }, by: \.table)
+        return tableOrder.flatMap { table in ordered(byTable[table] ?? [], table: table) }
     }
 
     static func chains(of table: String, in structure: RulesetStructure, family: NFTFamily) -> [Chain] {
-        let all = structure.chains.filter { $0.family == family && $0.table == table }
+        ordered(structure.chains.filter { $0.family == family && $0.table == table }, table: table)
+    }
+
+    /// Built-in chains in hook order, then user chains in strcmp order.
+    static func ordered(_ all: [Chain], table: String) -> [Chain] {
         let builtin = builtinChains[table] ?? []
         let base = builtin.compactMap { name in all.first { $0.name == name } }
-        let user = all.filter { !builtin.contains($0.name) }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        return base + user
+        let user = all.filter { !builtin.contains($0.name) }
+        // For ASCII names (all of them in practice) String's `<` is strcmp's order and much faster.
+        if user.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) {
+            return base + user.sorted { $0.name < $1.name }
+        }
+        return base + user.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
+
+    /// Whether no iptables table of this family exists (nothing will be printed).
+    public var isEmpty: Bool { tables.isEmpty }
 
     /// Tables of this family that iptables does not know (`table ip kube-proxy`).
     public var foreignTables: [Table] {

@@ -60,7 +60,8 @@ public struct NFTRenderer {
         if let base = chain.base {
             var line = "\t\ttype \(base.type) hook \(base.hook.name(in: chain.family))"
             if base.devices.count == 1 { line += " device \"\(base.devices[0])\"" }
-            if base.devices.count > 1 { line += " devices = { " + base.devices.joined(separator: ", ") + " }" }
+            // nft lists several devices sorted by name.
+            if base.devices.count > 1 { line += " devices = { " + base.devices.sorted().joined(separator: ", ") + " }" }
             line += " priority \(Self.priorityName(base.priority, hook: base.hook, family: chain.family))"
             line += "; policy \(base.policy);"
             text += line + "\n"

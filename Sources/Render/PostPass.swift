@@ -7,10 +7,12 @@ enum PostPass {
     /// A statement with the protocols of the header fields it loaded.
     struct Item {
         var statement: Statement
-        var protocols: Set<String>
+        var protocols: [String]
+        var index: Int
     }
 
-    static func run(_ input: [Item], family: NFTFamily, removingDependencies: Bool = true) -> [Statement] {
+    static func run(_ input: [Item], family: NFTFamily,
+                    removingDependencies: Bool = true) -> [(statement: Statement, expressionIndex: Int)] {
         var statements = mergeRanges(input)
         var changed = removingDependencies
         while changed {
@@ -25,7 +27,7 @@ enum PostPass {
                 }
             }
         }
-        return statements.map(\.statement)
+        return statements.map { ($0.statement, $0.index) }
     }
 
     private static func mergeRanges(_ input: [Item]) -> [Item] {
@@ -72,7 +74,7 @@ enum PostPass {
     static func isDependency(_ statement: Statement, of nextItem: Item, family: NFTFamily) -> Bool {
         let next = nextItem.statement
         guard case .match(.field(let field, _), .eq, let value) = statement, value.count >= 1 else { return false }
-        let used = protocols(next).union(nextItem.protocols)
+        let used = protocols(next).union(nextItem.protocols)  // small: a rule's few fields
         let following = leadingProtocol(next) ?? ""
         switch field.source {
         case .meta(.l4proto):
@@ -82,6 +84,9 @@ enum PostPass {
         case .meta(.nfproto) where family == .inet || family == .bridge || family == .netdev:
             let network: Set<String> = value[0] == 2 ? ["ip", "icmp", "@nh"] : value[0] == 10 ? ["ip6", "icmpv6", "@nh"] : []
             return !used.isDisjoint(with: network) || network.contains(following)
+        case .meta(.iiftype) where family == .netdev || family == .bridge:
+            // `meta iiftype ether` (ARPHRD_ETHER) guards link-layer loads in netdev chains.
+            return value.first == 1 && (following == "ether" || used.contains("ether"))
         case .meta(.protocol) where family == .bridge || family == .netdev || family == .inet:
             guard value.count >= 2 else { return false }
             let type = UInt16(value[0]) << 8 | UInt16(value[1])

@@ -1,11 +1,11 @@
 import NFTables
 
 /// What a register holds while a rule is read back (nftables' delinearize / iptables' nft-ruleparse).
-public indirect enum Operand: Hashable, Sendable {
+public enum Operand: Hashable, Sendable {
     /// A named field; `loadedLength` shorter than the field is a prefix load (iptables' `-s 10.0.0.0/8`).
     case field(Field, loadedLength: Int)
     /// `(operand & mask) ^ xor`.
-    case masked(Operand, mask: [UInt8], xor: [UInt8])
+    indirect case masked(Operand, mask: [UInt8], xor: [UInt8])
     /// A constant (`immediate`).
     case immediate([UInt8])
     /// Consecutive registers read as one key (`ip daddr . tcp dport`).
@@ -13,7 +13,7 @@ public indirect enum Operand: Hashable, Sendable {
     /// A generator with its own nft text (`numgen random mod 2`, `fib daddr type`, `jhash ...`).
     case generator(text: String, type: DataType, length: Int)
     /// The value a map lookup loaded (`ip daddr map @nm`).
-    case mapped(key: Operand, set: String)
+    indirect case mapped(key: Operand, set: String)
 
     /// The datatype its constants print in.
     public var type: DataType {

@@ -50,12 +50,12 @@ struct RulesetCommand: ParsableCommand {
         let filter = RulesetFilter(family: family.flatMap(NFTFamily.init(name:)), table: table, chain: chain)
         let (reader, namespace) = try RulesetSource.reader(for: selector)
         let effective: Format = output.json ? .json : format
-        let text: String
+        let sink = RulesetOutput()
         switch effective {
-        case .nft: text = try RulesetPrinter.nft(reader, filter: filter, namespace: namespace)
-        case .iptables: text = try RulesetPrinter.iptables(reader, filter: filter, namespace: namespace)
-        case .json: text = try RulesetPrinter.json(reader, filter: filter, namespace: namespace)
+        case .nft: try RulesetPrinter.nft(reader, filter: filter, namespace: namespace, output: sink)
+        case .iptables: try RulesetPrinter.iptables(reader, filter: filter, namespace: namespace, output: sink)
+        case .json: try RulesetPrinter.json(reader, filter: filter, namespace: namespace, output: sink)
         }
-        print(text, terminator: "")
+        sink.flush()
     }
 }

@@ -1,77 +1,78 @@
 import NFScope
 
-/// Drives a streamed, consistent read into one of the renderers.
-///
-/// The text is collected and printed once the read is known to be consistent (the generation id did not
-/// move): a replay after a change would otherwise print the ruleset twice. Decoded rules are dropped chain by
-/// chain; only the text is held.
+/// Drives a streamed, consistent read into one of the renderers, chain by chain: decoded rules are dropped
+/// as soon as their chain is rendered, and the text goes to a `RulesetOutput`.
 enum RulesetPrinter {
-    static func nft(_ reader: RulesetReader, filter: RulesetFilter, namespace: String) throws -> String {
-        var text = ""
+    static func nft(_ reader: RulesetReader, filter: RulesetFilter, namespace: String, output: RulesetOutput) throws {
         var writer: NFTRulesetWriter?
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
                 writer = NFTRulesetWriter(structure: structure, namespace: namespace,
-                                          chainsOnly: filter.chain != nil) { text += $0 }
+                                          chainsOnly: filter.chain != nil) { output.write($0) }
             case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
             case .restart:
-                text = ""
+                try output.restart()
                 writer = nil
             }
         }
         writer?.finish()
-        return text
     }
 
     /// `iptables-nft-save` for the ip family, then `ip6tables-nft-save` for ip6 (unless --family chose one).
-    static func iptables(_ reader: RulesetReader, filter: RulesetFilter, namespace: String) throws -> String {
+    static func iptables(_ reader: RulesetReader, filter: RulesetFilter, namespace: String,
+                         output: RulesetOutput) throws {
         let families: [NFTFamily] = filter.family.map { [$0] } ?? [.ip, .ip6]
-        var texts: [NFTFamily: String] = [:]
         var writers: [NFTFamily: IptablesSaveWriter] = [:]
+        var started: Set<NFTFamily> = []
         let order = { (structure: RulesetStructure) in
             families.flatMap { IptablesSaveWriter.chainOrder(structure, family: $0) }
+        }
+        func begin(_ family: NFTFamily) {
+            guard !started.contains(family), let writer = writers[family] else { return }
+            started.insert(family)
+            if family == .ip6, families.count > 1, !writer.isEmpty { output.write("# nfscope: ip6tables-nft-save\n") }
+            for foreign in writer.foreignTables {
+                output.write("# nfscope: table \(foreign.family) \(foreign.name) was not written by iptables; see --format nft\n")
+            }
         }
         try reader.stream(filter, order: order) { event in
             switch event {
             case .structure(let structure):
                 for family in families {
-                    texts[family] = ""
                     writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace) {
-                        texts[family, default: ""] += $0
-                    }
-                    for foreign in writers[family]?.foreignTables ?? [] {
-                        texts[family, default: ""] += "# nfscope: table \(foreign.family) \(foreign.name) was not written by iptables; see --format nft\n"
+                        output.write($0)
                     }
                 }
-            case .rules(let chain, let rules): writers[chain.family]?.write(chain: chain, rules: rules)
+            case .rules(let chain, let rules):
+                // ip6 chains come after every ip chain: close the iptables-save part first.
+                if chain.family == .ip6 { writers[.ip]?.finish() }
+                begin(chain.family)
+                writers[chain.family]?.write(chain: chain, rules: rules)
             case .restart:
-                texts = [:]
+                try output.restart()
                 writers = [:]
+                started = []
             }
         }
-        for writer in writers.values { writer.finish() }
-        if families.count > 1, texts[.ip6]?.isEmpty == false {
-            return (texts[.ip] ?? "") + "# nfscope: ip6tables-nft-save\n" + (texts[.ip6] ?? "")
+        for family in families {
+            begin(family)
+            writers[family]?.finish()
         }
-        return families.map { texts[$0] ?? "" }.joined()
     }
 
-    static func json(_ reader: RulesetReader, filter: RulesetFilter, namespace: String) throws -> String {
+    static func json(_ reader: RulesetReader, filter: RulesetFilter, namespace: String, output: RulesetOutput) throws {
         var writer: RulesetJSONWriter?
-        var text = ""
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
-                text = ""
-                writer = RulesetJSONWriter(structure: structure, namespace: namespace) { text += $0 }
+                writer = RulesetJSONWriter(structure: structure, namespace: namespace) { output.write($0) }
             case .rules(let chain, let rules): try writer?.write(chain: chain, rules: rules)
             case .restart:
-                text = ""
+                try output.restart()
                 writer = nil
             }
         }
         try writer?.finish()
-        return text
     }
 }

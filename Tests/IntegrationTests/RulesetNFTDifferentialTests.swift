@@ -7,13 +7,17 @@ import TestLab
 @Suite("Ruleset nft rendering matches nft list ruleset", .serialized,
        .enabled(if: Shell.isRoot, "needs root: creates network namespaces and loads nf_tables rules"))
 struct RulesetNFTDifferentialTests {
-    static let corpus = ["nft-mixed.nft", "cni-portmap.nft", "nft-expressions.nft", "nft-dormant-and-flags.nft"]
+    static let corpus = ["nft-mixed.nft", "cni-portmap.nft", "nft-expressions.nft", "nft-dormant-and-flags.nft", "nft-netdev.nft"]
 
     @Test("nft corpus renders as nft prints it", arguments: corpus)
     func corpusMatches(_ name: String) throws {
         try withLab { lab in
             let namespace = try lab.namespace("nft")
-            try namespace.loadNft(try RulesetOracle.fixture(name))
+            let ruleset = try RulesetOracle.fixture(name)
+            for line in ruleset.split(separator: "\n") where line.hasPrefix("# setup: ") {
+                try namespace.exec(line.dropFirst("# setup: ".count).split(separator: " ").map(String.init))
+            }
+            try namespace.loadNft(ruleset)
             let expected = try RulesetOracle.nftOracle(namespace)
             let actual = RulesetOracle.normaliseNft(try RulesetOracle.nftRendering(namespace))
             #expect(Bool(expected == actual), "\(name):\n\(RulesetOracle.diff(expected, actual))")

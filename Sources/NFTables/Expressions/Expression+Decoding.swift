@@ -6,14 +6,23 @@ extension Expression {
     ///
     /// An unknown name is kept raw; a known name with malformed attributes throws `DecodeError`.
     public init(decoding element: NetlinkAttributes) throws {
-        let fields = try element.table()
-        guard let nameAttribute = fields[1] else {
+        var nameAttribute: NetlinkAttribute?
+        var dataAttribute: NetlinkAttribute?
+        var cursor = element.makeCursor()
+        while let attribute = try cursor.next() {
+            if attribute.type == 1 { nameAttribute = attribute } else if attribute.type == 2 { dataAttribute = attribute }
+        }
+        guard let nameAttribute else {
             throw DecodeError(path: element.path, offset: 0, reason: "expression without a name")
         }
         let name = nameAttribute.string
-        let data = fields[2]?.nested ?? NetlinkAttributes([], path: element.path + ".\(name)")
-        let path = NetlinkAttributes(data.bytes, path: element.path + ".\(name)")
-        self = try Expression.decode(name: name, path)
+        do {
+            self = try Expression.decode(name: name, NetlinkAttributes(dataAttribute?.payload ?? [], path: element.path))
+        } catch let error as DecodeError {
+            // Paths are built only here, on failure: `rule.expressions[3].cmp`.
+            throw DecodeError(path: "\(element.path).\(name)", offset: error.offset,
+                              reason: "\(error.reason) (\(error.path))")
+        }
     }
 
     static func decode(name: String, _ data: NetlinkAttributes) throws -> Expression {
@@ -57,12 +66,17 @@ extension Expression {
     /// Decodes `NFTA_RULE_EXPRESSIONS` (or any `NFTA_LIST_ELEM` list of expressions), in order.
     public static func list(decoding attributes: NetlinkAttributes) throws -> [Expression] {
         var result: [Expression] = []
-        var index = 0
-        try attributes.forEach { element in
-            guard element.type == 1 else { return }
-            let nested = NetlinkAttributes(element.payload, path: "\(attributes.path)[\(index)]")
-            result.append(try Expression(decoding: nested))
-            index += 1
+        var cursor = attributes.makeCursor()
+        while let element = try cursor.next() {
+            guard element.type == 1 else { continue }
+            do {
+                result.append(try Expression(decoding: NetlinkAttributes(element.payload, path: attributes.path)))
+            } catch let error as DecodeError where error.path.hasPrefix(attributes.path) {
+                // `rule.expressions.cmp` becomes `rule.expressions[3].cmp`.
+                let suffix = error.path.dropFirst(attributes.path.count)
+                throw DecodeError(path: "\(attributes.path)[\(result.count)]\(suffix)", offset: error.offset,
+                                  reason: error.reason)
+            }
         }
         return result
     }

@@ -20,9 +20,10 @@ extension Chain {
         var kind = Kind.regular
         if let hookAttributes = a.nested(4) {
             let hook = try ExpressionAttributes(hookAttributes)
+            // Newer kernels send a single device both as NFTA_HOOK_DEV and in NFTA_HOOK_DEVS: prefer the list.
             var devices: [String] = []
-            if let device = hook.string(3) { devices.append(device) }
             if let list = hook.nested(4) { try list.forEach { devices.append($0.string) } }
+            if devices.isEmpty, let device = hook.string(3) { devices.append(device) }
             kind = .base(BaseChain(
                 hook: Hook(rawValue: try hook.requiredU32(1, "hooknum")),
                 priority: Int32(bitPattern: try hook.u32(2) ?? 0),
