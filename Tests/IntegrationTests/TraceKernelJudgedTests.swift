@@ -62,6 +62,31 @@ struct TraceKernelJudgedTests {
         }
     }
 
+    @Test("inside one namespace over loopback: ok, refused, an OUTPUT REDIRECT, an INPUT drop")
+    func loopback() throws {
+        try withLab { lab in
+            let host = try lab.namespace("host")
+            try lab.veth(host, "eth0", addresses: ["10.50.3.1/24"], try lab.namespace("peer"), "eth0", addresses: ["10.50.3.2/24"])
+            let listener = try host.listenTCP(port: 8080)
+            defer { listener.close() }
+            expectAgreement(try judge(host, "10.50.3.1", 8080), .ok)
+            expectAgreement(try judge(host, "127.0.0.1", 8080), .ok)
+            expectAgreement(try judge(host, "10.50.3.1", 8081), .refused)
+            try host.loadIptables("""
+                *nat
+                :OUTPUT ACCEPT [0:0]
+                -A OUTPUT -p tcp --dport 80 -j REDIRECT --to-ports 8080
+                COMMIT
+                *filter
+                :INPUT ACCEPT [0:0]
+                -A INPUT -p tcp --dport 9999 -j DROP
+                COMMIT
+                """)
+            expectAgreement(try judge(host, "10.50.3.1", 80), .ok)
+            expectAgreement(try judge(host, "10.50.3.1", 9999), .timeout)
+        }
+    }
+
     @Test("UDP: echo ok, closed port refused, dropped datagram times out")
     func udp() throws {
         try withLab { lab in
