@@ -8,8 +8,12 @@ enum OutcomeCombiner {
             if grouped[run.order] == nil { orders.append(run.order) }
             grouped[run.order, default: []].append(run)
         }
-        let perOrder = orders.map { (order: $0, outcome: combineRandom(grouped[$0]!), trace: grouped[$0]![0].trace) }
-        guard perOrder.count > 1 else { return perOrder[0].outcome }
+        let perOrder = orders.compactMap { order -> (order: [String], outcome: Outcome, trace: PathTrace)? in
+            guard let runs = grouped[order], let first = runs.first else { return nil }
+            return (order, combineRandom(runs), first.trace)
+        }
+        guard let only = perOrder.first else { return Outcome(.unknown, "nothing was simulated") }
+        guard perOrder.count > 1 else { return only.outcome }
         if Set(perOrder.map { key($0.outcome) }).count == 1 {
             var outcome = perOrder[0].outcome
             outcome.reason += " (whatever the order of the base chains that share a priority)"

@@ -7,7 +7,7 @@ extension PathRun {
     /// an entry; then sets the packet's conntrack view.
     func track(_ namespace: String, _ packet: inout Packet, attach: FlowBinding? = nil) {
         let binding = attach ?? bind(namespace, packet)
-        let flow = flows[namespace]![binding.index]
+        guard let flow = flows[namespace]?[binding.index] else { return }
         var state: ConntrackState = binding.isRelated ? .related : (binding.isNew ? .new : .established)
         if !binding.isNew && !binding.isRelated && !binding.isReply && !flow.seenReply { state = .new }
         if binding.isNew && binding.isReply {
