@@ -45,14 +45,18 @@ let package = Package(
         .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
+        // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
+        .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
         .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
         // nft and iptables-save renderings of an nf_tables ruleset.
         .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
+        // Packet path simulation: the reference interpreter over nf_tables expressions, routing, namespace paths.
+        .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "NFTables", "Render", "Xtables",
-                               .product(name: "SystemPackage", package: "swift-system")],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack", "NFTables", "Render", "Simulator",
+                               "Xtables", .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
@@ -77,10 +81,15 @@ let package = Package(
                     dependencies: ["Netlink", "NetCore", "NetlinkTesting",
                                    .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink"],
+                    swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests",
+                    dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render",
-                                   "RulesetCorpus", "Xtables", "CNFTNL"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
+                                   "Simulator", "Xtables", "CNFTNL", "Conntrack"],
                     swiftSettings: strict),
     ]
 )
