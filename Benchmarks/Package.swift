@@ -30,5 +30,21 @@ let package = Package(
             path: "Benchmarks/ConntrackBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Read + decode + render a namespace's ruleset (prepared by run-ruleset.sh), and decoding offline.
+        .executableTarget(
+            name: "RulesetBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NFScope", package: "nfscope"),
+            ],
+            path: "Benchmarks/RulesetBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Prints a generated kube-proxy ruleset: `ruleset-corpus iptables|nft SERVICES`.
+        .executableTarget(
+            name: "ruleset-corpus",
+            dependencies: [.product(name: "RulesetCorpus", package: "nfscope")],
+            path: "Sources/ruleset-corpus"
+        ),
     ]
 )
