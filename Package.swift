@@ -40,13 +40,19 @@ let package = Package(
                 swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
+        // Kubernetes targets by name (pod:, svc:, node, IP:PORT, netns:, pid:), resolved from the container
+        // runtime's state on disk and kube-proxy's rules, without an API server.
+        .target(name: "Kubernetes", dependencies: ["NetCore", "Netlink", "NetNS", "Route"], swiftSettings: strict),
+        // The incident lab: a K3s-like node built out of throwaway namespaces, kube-proxy rules and faults.
+        // It runs ip/sysctl/iptables-nft-restore/nft to BUILD state, never to read it.
+        .target(name: "DemoLab", dependencies: ["NetCore"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
-                          dependencies: ["NFScope",
+                          dependencies: ["NFScope", "DemoLab",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -61,8 +67,9 @@ let package = Package(
                                    .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Kubernetes", "DemoLab"],
                     swiftSettings: strict),
     ]
 )
