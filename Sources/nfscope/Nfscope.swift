@@ -11,6 +11,6 @@ struct Nfscope: ParsableCommand {
             a namespace or process that does not exist); 4 the kernel's answer could not be read or decoded.
             """,
         version: NFScopeVersion.string,
-        subcommands: [NetnsCommand.self]
+        subcommands: [NetnsCommand.self, LabDevCommand.self]
     )
 }
