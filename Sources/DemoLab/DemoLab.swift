@@ -25,6 +25,7 @@ public final class DemoLab: @unchecked Sendable {
     private var namespaces: [String] = []
     private var listeners: [Process] = []
     private var stopped = false
+    private var interrupted = false
 
     public init(prefix: String = "nfs-demo-\(getpid())", listenersOutliveProcess: Bool = false) {
         self.prefix = prefix
@@ -66,9 +67,13 @@ public final class DemoLab: @unchecked Sendable {
     /// For signal handlers: stops the build between two commands (the one in flight finishes), then tears
     /// down. The caller exits afterwards.
     public func interrupt() {
-        stateLock.withLock { stopped = true }
+        stateLock.withLock { stopped = true; interrupted = true }
         teardown()
     }
+
+    /// Whether ``interrupt()`` was called: a build step that failed afterwards failed because of it (a
+    /// terminal's Ctrl-C reaches the build commands too), so the caller should leave the exit to the handler.
+    public var isInterrupted: Bool { stateLock.withLock { interrupted } }
 
     private func teardownHoldingStepLock() {
         let (toKill, toDelete) = stateLock.withLock { () -> ([Process], [String]) in

@@ -39,6 +39,9 @@ struct LabUpCommand: ParsableCommand {
             try lab.build()
             for fault in faults { try lab.apply(fault) }
         } catch {
+            // A terminal's Ctrl-C also kills the build command in flight; the signal handler is tearing down
+            // and exits 130, so wait for it rather than race it with another exit code.
+            if lab.isInterrupted { withExtendedLifetime(signals) { while true { pause() } } }
             lab.teardown()
             throw CommandFailure(message: "\(error)", exitCode: ExitStatus.environment)
         }

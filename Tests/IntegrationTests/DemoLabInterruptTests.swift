@@ -64,4 +64,16 @@ struct DemoLabInterruptTests {
         kill(process.processIdentifier, SIGINT)
         expectClean(prefix, process)
     }
+
+    @Test("Ctrl-C to the whole process group mid-build (the build commands die too) still cleans up and exits 130")
+    func processGroupMidBuild() throws {
+        let prefix = demoPrefix("pgrp")
+        let (process, _) = try startLab(prefix: prefix)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) }; DemoLab.sweep(prefix: prefix) }
+        // Foundation starts the child as a process-group leader, so its group holds it and its build commands.
+        try #require(getpgid(process.processIdentifier) == process.processIdentifier)
+        #expect(waitUntil { DemoLab.leftovers(prefix: prefix).namespaces.count >= 3 })
+        kill(-process.processIdentifier, SIGINT)
+        expectClean(prefix, process)
+    }
 }
