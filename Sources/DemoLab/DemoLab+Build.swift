@@ -8,8 +8,13 @@ extension DemoLab {
         guard getuid() == 0 else { throw DemoLabError(kind: .notRoot, step: "build") }
         try buildNode()
         for pod in DemoTopology.pods { try buildPod(pod) }
-        try step("load kube-proxy rules") { () throws(DemoLabError) in
-            try LabCommand.run(in: nodeNamespace, ["iptables-nft-restore"], input: DemoTopology.kubeProxyRules.iptablesRestore())
+        try step("load kube-proxy \(proxyMode.rawValue)-mode rules") { () throws(DemoLabError) in
+            switch proxyMode {
+            case .iptables:
+                try LabCommand.run(in: nodeNamespace, ["iptables-nft-restore"], input: DemoTopology.kubeProxyRules.iptablesRestore())
+            case .nftables:
+                try LabCommand.run(in: nodeNamespace, ["nft", "-f", "-"], input: DemoTopology.kubeProxyNFTRules.nftScript())
+            }
         }
         try step("load flannel rules") { () throws(DemoLabError) in
             try LabCommand.run(in: nodeNamespace, ["iptables-nft-restore", "--noflush"], input: DemoTopology.flannelRules)

@@ -16,6 +16,8 @@ public final class DemoLab: @unchecked Sendable {
     /// Whether listeners keep running after this process exits (for `lab up` without waiting); otherwise
     /// they exit on their own within a second of this process going away.
     public let listenersOutliveProcess: Bool
+    /// Which kube-proxy backend's rules the node gets.
+    public let proxyMode: ProxyMode
     /// What the kernel offers for `bridge-nf-call-iptables` inside the node namespace; set by ``build()``.
     public internal(set) var bridgeNetfilter: BridgeNetfilterSupport = .unknown
 
@@ -27,9 +29,10 @@ public final class DemoLab: @unchecked Sendable {
     private var stopped = false
     private var interrupted = false
 
-    public init(prefix: String = "nfs-demo-\(getpid())", listenersOutliveProcess: Bool = false) {
+    public init(prefix: String = "nfs-demo-\(getpid())", listenersOutliveProcess: Bool = false, proxyMode: ProxyMode = .iptables) {
         self.prefix = prefix
         self.listenersOutliveProcess = listenersOutliveProcess
+        self.proxyMode = proxyMode
     }
 
     /// The node namespace's name (`<prefix>-node`).
@@ -90,6 +93,14 @@ public final class DemoLab: @unchecked Sendable {
     }
 
     deinit { if !listenersOutliveProcess { teardown() } }
+}
+
+/// kube-proxy's `--proxy-mode`.
+public enum ProxyMode: String, Sendable, CaseIterable {
+    /// iptables-mode rules loaded with `iptables-nft-restore` (tables `ip nat` and `ip filter`).
+    case iptables
+    /// nftables-mode rules loaded with `nft -f` (table `ip kube-proxy`).
+    case nftables
 }
 
 /// Whether br_netfilter's `bridge-nf-call-iptables` can be set per namespace on this kernel.

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The backend pods' servers: one small Python process per pod that accepts (and closes) connections on
-/// every given TCP port for the lab's life. It prints `ready` once all ports are bound, and, unless the lab
-/// outlives its process, exits within a second of its parent going away (it polls `getppid()`).
+/// every given TCP port for the lab's life. It prints `ready` once all ports are bound. Unless the lab
+/// outlives its process, it exits within a second of its parent going away (it polls `getppid()`);
+/// otherwise it detaches into its own session and only ``DemoLab/sweep(prefix:)`` (by its marker) ends it.
 enum DemoListener {
     static let script = """
         import os, select, socket, sys
@@ -14,7 +15,17 @@ enum DemoListener {
             s.bind(("0.0.0.0", port))
             s.listen(128)
             listeners.append(s)
-        print("ready", flush=True)
+        if parent == 0:
+            # Outliving the lab's process: detach (new session, stdio on /dev/null) so nothing ties it to us.
+            if os.fork() > 0:
+                print("ready", flush=True)
+                os._exit(0)
+            os.setsid()
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+        else:
+            print("ready", flush=True)
         while parent == 0 or os.getppid() == parent:
             readable, _, _ = select.select(listeners, [], [], 1.0)
             for s in readable:
@@ -42,7 +53,9 @@ enum DemoListener {
             throw DemoLabError(kind: .launchFailed(reason: "\(error)"), step: step)
         }
         // `ip netns exec` execs Python in place, so this pid is the listener's; the first line says it bound.
-        let first = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        // A detaching listener's stdout reaches end of file once its first process has exited.
+        let reader = output.fileHandleForReading
+        let first = String(decoding: watchParent ? reader.availableData : reader.readDataToEndOfFile(), as: UTF8.self)
         guard first.hasPrefix("ready") else {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()

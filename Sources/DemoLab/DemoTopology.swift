@@ -45,6 +45,14 @@ public enum DemoTopology {
     /// kube-proxy's rules for the lab's services.
     public static var kubeProxyRules: KubeProxyRules { KubeProxyRules(services: services, clusterCIDR: clusterCIDR) }
 
+    /// K3s's default `--service-cidr`.
+    public static let serviceCIDR = IPPrefix("10.43.0.0/16")!
+
+    /// kube-proxy's nftables-mode rules for the lab's services.
+    public static var kubeProxyNFTRules: KubeProxyNFTRules {
+        KubeProxyNFTRules(services: services, clusterCIDR: clusterCIDR, serviceCIDR: serviceCIDR, nodeAddresses: [nodeAddress])
+    }
+
     /// flannel's forward accepts and pod masquerade, as K3s's flannel installs them.
     public static var flannelRules: String {
         let cluster = clusterCIDR, node = nodePodCIDR

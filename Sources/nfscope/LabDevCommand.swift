@@ -23,6 +23,9 @@ struct LabUpCommand: ParsableCommand {
     @Option(name: .long, help: "A fault to apply (repeatable); see 'nfscope lab faults'.")
     var fault: [String] = []
 
+    @Option(name: .customLong("proxy-mode"), help: "kube-proxy mode: iptables (default) or nftables.")
+    var proxyMode: String = "iptables"
+
     @Flag(help: "Stay in the foreground until SIGINT/SIGTERM, then tear the lab down.")
     var hold = false
 
@@ -33,7 +36,10 @@ struct LabUpCommand: ParsableCommand {
             }
             return fault
         }
-        let lab = DemoLab(prefix: prefix ?? "nfs-demo-\(getpid())", listenersOutliveProcess: !hold)
+        guard let mode = ProxyMode(rawValue: proxyMode) else {
+            throw ValidationError("unknown proxy mode \(proxyMode); known: iptables, nftables")
+        }
+        let lab = DemoLab(prefix: prefix ?? "nfs-demo-\(getpid())", listenersOutliveProcess: !hold, proxyMode: mode)
         let signals = LabSignalHandler.install { lab.interrupt() }
         do {
             try lab.build()
@@ -46,7 +52,7 @@ struct LabUpCommand: ParsableCommand {
             throw CommandFailure(message: "\(error)", exitCode: ExitStatus.environment)
         }
         let line = ("lab ready: prefix \(lab.prefix), node \(lab.nodeNamespace), client \(lab.namespace(of: DemoTopology.client)), "
-            + "bridge-nf-call-iptables \(lab.bridgeNetfilter.rawValue)"
+            + "proxy mode \(mode.rawValue), bridge-nf-call-iptables \(lab.bridgeNetfilter.rawValue)"
             + (faults.isEmpty ? "" : ", faults \(faults.map(\.rawValue).joined(separator: ","))")) + "\n"
         // Written unbuffered: a parent waiting for this line must see it before it sends a signal.
         FileHandle.standardOutput.write(Data(line.utf8))

@@ -28,6 +28,34 @@ struct IptablesSaveServiceRules: ServiceRuleSource {
     }
 }
 
+/// Reads `nft list map ip kube-proxy service-ips` / `no-endpoint-services` elements as a ServiceRuleSource
+/// (a test oracle, like ``IptablesSaveServiceRules``).
+struct NFTListServiceRules: ServiceRuleSource {
+    var text: String
+
+    func forEachServiceRule(_ body: (ServiceRule) throws -> Void) throws {
+        var rest = text[...]
+        while let start = rest.range(of: "elements = {") {
+            let elements = rest[start.upperBound...].prefix { $0 != "}" }
+            rest = rest[elements.endIndex...]
+            try forEachElement(elements, body)
+        }
+    }
+
+    private func forEachElement(_ elements: Substring, _ body: (ServiceRule) throws -> Void) throws {
+        for element in elements.split(separator: ",") {
+            let words = element.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+            // ADDRESS . PROTO . PORT [comment "TEXT"] : goto CHAIN
+            guard words.count >= 7, let address = IPAddress(words[0]), let proto = TransportProtocol(rawValue: words[2]),
+                  let port = UInt16(words[4]), let target = words.last else { continue }
+            let comment = element.range(of: "comment \"").flatMap { open in
+                element[open.upperBound...].firstIndex(of: "\"").map { String(element[open.upperBound..<$0]) }
+            }
+            try body(ServiceRule(comment: comment, destination: address, proto: proto, port: port, target: target))
+        }
+    }
+}
+
 @Suite("kube-proxy rules generator")
 struct KubeProxyRulesTests {
     let text = DemoTopology.kubeProxyRules.iptablesRestore()
@@ -54,6 +82,36 @@ struct KubeProxyRulesTests {
         let nat = text[text.range(of: "*nat")!.lowerBound...]
         let serviceRules = nat.split(separator: "\n").filter { $0.hasPrefix("-A KUBE-SERVICES") }
         #expect(serviceRules.last?.contains("this must be the last rule in this chain") == true)
+    }
+
+    @Test("nftables mode: chain names hash as kube-proxy's (its own test expectations)")
+    func nftChainNames() {
+        let service = KubeService(namespace: "ns1", name: "svc1", clusterIP: IPAddress("172.30.0.41")!,
+                                  ports: [.init(name: "p80", port: 80, targetPort: 80)], endpoints: [IPAddress("10.180.0.1")!])
+        let script = KubeProxyNFTRules(services: [service], clusterCIDR: IPPrefix("10.0.0.0/8")!, serviceCIDR: IPPrefix("172.30.0.0/16")!,
+                                       nodeAddresses: [IPAddress("192.168.0.2")!]).nftScript()
+        #expect(script.contains("add element ip kube-proxy service-ips { 172.30.0.41 . tcp . 80 : goto service-ULMVA6XW-ns1/svc1/tcp/p80 }"))
+        #expect(script.contains("add rule ip kube-proxy service-ULMVA6XW-ns1/svc1/tcp/p80 numgen random mod 1 vmap { 0 : goto endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80 }"))
+        #expect(script.contains("add rule ip kube-proxy endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80 meta l4proto tcp dnat to 10.180.0.1:80"))
+        let empty = DemoTopology.kubeProxyNFTRules.nftScript()
+        #expect(empty.contains(#"add element ip kube-proxy no-endpoint-services { 10.43.0.20 . tcp . 80 comment "demo/empty:http" : goto reject-chain }"#))
+    }
+
+    @Test("nftables mode: the script loads, and the resolver reads services back from the maps (chain names, comments)",
+          .enabled(if: Shell.isRoot, "needs root: creates a network namespace"))
+    func nftLoadsAndResolves() throws {
+        try withLab { lab in
+            let node = try lab.namespace("kpnft")
+            try node.loadNft(DemoTopology.kubeProxyNFTRules.nftScript())
+            let maps = try node.exec(["nft", "list", "map", "ip", "kube-proxy", "service-ips"])
+                + (try node.exec(["nft", "list", "map", "ip", "kube-proxy", "no-endpoint-services"]))
+            let resolver = ServiceResolver(source: NFTListServiceRules(text: maps))
+            let http = try resolver.resolve(namespace: "demo", name: "web", port: .name("http"))
+            #expect(http.map(\.address) == [DemoTopology.web.clusterIP] && http.first?.port == 80)
+            #expect(http.first?.chain?.hasPrefix("service-") == true && http.first?.chain?.hasSuffix("-demo/web/tcp/http") == true)
+            let empty = try resolver.resolve(namespace: "demo", name: "empty", port: .number(80))
+            #expect(empty.first?.hasEndpoints == false)
+        }
     }
 
     @Test("probabilities are 1/n with ten decimals, as Go's %0.10f prints them")

@@ -9,8 +9,8 @@ func demoPrefix(_ label: String) -> String {
 }
 
 /// Builds a lab; the caller defers ``finish(_:)``. A failed build is torn down here.
-func buildDemoLab(_ label: String) throws -> DemoLab {
-    let lab = DemoLab(prefix: demoPrefix(label))
+func buildDemoLab(_ label: String, mode: ProxyMode = .iptables) throws -> DemoLab {
+    let lab = DemoLab(prefix: demoPrefix(label), proxyMode: mode)
     do { try lab.build() } catch { finish(lab); throw error }
     return lab
 }
@@ -33,14 +33,15 @@ let emptyClusterIP = DemoTopology.empty.clusterIP.description
 @Suite("Demo lab: the incident, built and judged by the kernel", .serialized,
        .enabled(if: Shell.isRoot, "needs root: creates network namespaces"))
 struct DemoLabTests {
-    @Test("healthy lab: pod → :80 and :9090 ok (both endpoints), node → :80 ok, the no-endpoint service refused")
-    func healthy() throws {
-        let lab = try buildDemoLab("healthy")
+    @Test("healthy lab: pod → :80 and :9090 ok (both endpoints), node → :80 ok, the no-endpoint service refused",
+          arguments: ProxyMode.allCases)
+    func healthy(mode: ProxyMode) throws {
+        let lab = try buildDemoLab("healthy", mode: mode)
         defer { finish(lab) }
         #expect(lab.bridgeNetfilter == .enabled)
         // kube-proxy picks an endpoint at random: several tries reach both backends with high probability.
         for _ in 0..<6 { #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 80) == .ok) }
-        #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 9090) == .ok)
+        for _ in 0..<4 { #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 9090) == .ok) }
         #expect(try lab.nodeProbe.connectTCP(to: webClusterIP, port: 80) == .ok)
         #expect(try lab.nodeProbe.connectTCP(to: webClusterIP, port: 9090) == .ok)
         #expect(try lab.clientProbe.connectTCP(to: emptyClusterIP, port: 80) == .refused)
@@ -51,15 +52,15 @@ struct DemoLabTests {
     }
 
     @Test("each fault breaks pod → ClusterIP:80 as documented while node → :80 and pod → :9090 keep working",
-          arguments: DemoFault.allCases)
-    func fault(_ fault: DemoFault) throws {
-        let lab = try buildDemoLab(String(fault.rawValue.prefix(12)))
+          arguments: DemoFault.allCases, ProxyMode.allCases)
+    func fault(_ fault: DemoFault, mode: ProxyMode) throws {
+        let lab = try buildDemoLab(String(fault.rawValue.prefix(12)), mode: mode)
         defer { finish(lab) }
         #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 80) == .ok, "healthy before the fault")
         try lab.apply(fault)
         for _ in 0..<2 {
             let outcome = try lab.clientProbe.connectTCP(to: webClusterIP, port: 80)
-            #expect(outcome.rawValue == fault.podOutcome.rawValue, "\(fault.rawValue): pod → :80 was \(outcome)")
+            #expect(outcome.rawValue == fault.podOutcome.rawValue, "\(fault.rawValue) (\(mode)): pod → :80 was \(outcome)")
         }
         #expect(try lab.nodeProbe.connectTCP(to: webClusterIP, port: 80) == .ok, "\(fault.rawValue): node → :80")
         #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 9090) == .ok, "\(fault.rawValue): pod → :9090")
