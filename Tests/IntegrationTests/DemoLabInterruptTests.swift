@@ -76,4 +76,32 @@ struct DemoLabInterruptTests {
         kill(-process.processIdentifier, SIGINT)
         expectClean(prefix, process)
     }
+
+    @Test("lab up without --hold leaves a working lab behind (nftables mode, a fault); lab down removes all of it")
+    func keepAndDown() throws {
+        let prefix = demoPrefix("keep")
+        defer { DemoLab.sweep(prefix: prefix) }
+        let up = try NfscopeCLI.run(["lab", "up", "--prefix", prefix, "--proxy-mode", "nftables", "--fault", "sidecar-redirect"])
+        #expect(up.status == 0, "\(up.error)")
+        #expect(up.output.contains("proxy mode nftables") && up.output.contains("faults sidecar-redirect"))
+        let client = LabNamespace(name: "\(prefix)-client")
+        // The listeners outlived the command that started them.
+        #expect(try client.connectTCP(to: webClusterIP, port: 9090) == .ok)
+        #expect(try client.connectTCP(to: webClusterIP, port: 80) == .refused)
+        #expect(DemoLab.leftovers(prefix: prefix).processes.count == 2)
+        let down = try NfscopeCLI.run(["lab", "down", "--prefix", prefix])
+        #expect(down.status == 0, "\(down.error)")
+        let left = DemoLab.leftovers(prefix: prefix)
+        #expect(left.namespaces.isEmpty && left.processes.isEmpty, "left \(left)")
+    }
+
+    @Test("lab up rejects an unknown fault or mode with a usage error and builds nothing")
+    func usageErrors() throws {
+        let prefix = demoPrefix("usage")
+        let badFault = try NfscopeCLI.run(["lab", "up", "--prefix", prefix, "--fault", "no-such-fault"])
+        #expect(badFault.status == 2 && badFault.error.contains("unknown fault no-such-fault"))
+        let badMode = try NfscopeCLI.run(["lab", "up", "--prefix", prefix, "--proxy-mode", "ipvs"])
+        #expect(badMode.status == 2 && badMode.error.contains("unknown proxy mode ipvs"))
+        #expect(DemoLab.leftovers(prefix: prefix).namespaces.isEmpty)
+    }
 }
