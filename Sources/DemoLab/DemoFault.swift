@@ -94,6 +94,20 @@ public enum DemoFault: String, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// Whether the fault's base chain shares its hook and priority with another table's base chain on the path
+    /// (kube-proxy's, or iptables-nft's next to native nftables), so that only the registration order, which
+    /// the ruleset listing does not show, decides which runs first. In the lab the fault's chain is always
+    /// registered last, and runs first.
+    public func sharesHookPriority(in mode: ProxyMode) -> Bool {
+        switch self {
+        case .nftablesNATSamePriority, .nftablesForwardDrop: return true
+        // iptables-nft's nat PREROUTING / filter FORWARD (-100 / 0) against kube-proxy's nat-prerouting /
+        // filter-forward in `table ip kube-proxy`; in iptables mode they are rules of the same chains.
+        case .hostPortWithoutLocalGuard, .transparentProxyRedirect, .forwardReject, .networkPolicyDrop: return mode == .nftables
+        case .sidecarRedirectWithoutProxy: return false
+        }
+    }
+
     /// Where the decisive rule is.
     public var site: FaultSite {
         switch self {
