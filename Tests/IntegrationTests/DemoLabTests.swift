@@ -79,6 +79,18 @@ struct DemoLabTests {
         #expect(!listing.contains("type ") || listing.contains("hook \(site.hook)"), "\(listing)")
     }
 
+    @Test("br_netfilter off: pod → ClusterIP times out on every port, node → ClusterIP still works; back on, it heals")
+    func bridgeNetfilterOff() throws {
+        let lab = try buildDemoLab("brnf")
+        defer { finish(lab) }
+        try lab.setBridgeNetfilter(enabled: false)
+        #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 80) == .timeout)
+        #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 9090) == .timeout)
+        #expect(try lab.nodeProbe.connectTCP(to: webClusterIP, port: 80) == .ok)
+        try lab.setBridgeNetfilter(enabled: true)
+        #expect(try lab.clientProbe.connectTCP(to: webClusterIP, port: 80) == .ok)
+    }
+
     @Test("teardown removes every namespace and listener, and a second teardown is harmless")
     func teardown() throws {
         let lab = DemoLab(prefix: demoPrefix("down"))
