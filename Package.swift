@@ -10,6 +10,8 @@ let package = Package(
     products: [
         .library(name: "NFScope", targets: ["NFScope"]),
         .executable(name: "nfscope", targets: ["nfscope"]),
+        // Generated kube-proxy rulesets, for the benchmark package (test support, not part of the tool).
+        .library(name: "RulesetCorpus", targets: ["RulesetCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +40,9 @@ let package = Package(
                 dependencies: ["NetCore", "Netlink", "CMNL",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
+        // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
+        // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
+        .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // Kubernetes targets by name (pod:, svc:, node, IP:PORT, netns:, pid:), resolved from the container
@@ -46,9 +51,17 @@ let package = Package(
         // The incident lab: a K3s-like node built out of throwaway namespaces, kube-proxy rules and faults.
         // It runs ip/sysctl/iptables-nft-restore/nft to BUILD state, never to read it.
         .target(name: "DemoLab", dependencies: ["NetCore"], swiftSettings: strict),
+        // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
+        .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
+        // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
+        .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
+        // nft and iptables-save renderings of an nf_tables ruleset.
+        .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
+        // Packet path simulation: the reference interpreter over nf_tables expressions, routing, namespace paths.
+        .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack", "NFTables", "Render", "Simulator"],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
@@ -58,6 +71,13 @@ let package = Package(
 
         // Test support: throwaway namespaces, veths, bridges, rule loading, listeners, connections.
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
+        // Generated rulesets (kube-proxy iptables and nftables modes) for differential tests and benchmarks.
+        .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
+        .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
+                    swiftSettings: strict),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore", "NetlinkTesting"],
+                    swiftSettings: strict),
+        .testTarget(name: "XtablesTests", dependencies: ["Xtables", "NetCore"], swiftSettings: strict),
         // Test support: a scripted netlink transport (request datagrams in, reply datagrams out) and reply builders.
         .target(name: "NetlinkTesting",
                 dependencies: ["Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
@@ -66,10 +86,16 @@ let package = Package(
                     dependencies: ["Netlink", "NetCore", "NetlinkTesting",
                                    .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink"],
+                    swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests",
+                    dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "Kubernetes", "DemoLab"],
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
+                                   "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab"],
                     swiftSettings: strict),
     ]
 )

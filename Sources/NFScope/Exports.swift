@@ -2,3 +2,4 @@
 @_exported import NetCore
 @_exported import NetNS
 @_exported import Netlink
+@_exported import Simulator

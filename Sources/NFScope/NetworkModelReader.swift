@@ -1,0 +1,109 @@
+import NetCore
+import NetNS
+import Netlink
+import NFTables
+import Route
+import Simulator
+
+/// Reads a ``NetworkModel`` from the live kernel: the start namespace and every namespace its veths lead
+/// to (transitively), each with its ruleset, routes, sysctls and listening sockets, veth peers resolved
+/// through netns ids as `netns list` does.
+public struct NetworkModelReader {
+    /// Read rules chain by chain as the simulation reaches them (the default), or the whole ruleset up front.
+    public var lazyRules: Bool
+
+    public init(lazyRules: Bool = true) {
+        self.lazyRules = lazyRules
+    }
+
+    /// Reads the model; returns it with the name of the start namespace in it.
+    /// - Parameter spec: a namespace name, a path such as `/run/netns/NAME` or `/proc/PID/ns/net`, or a pid.
+    public func read(from spec: String) throws -> (model: NetworkModel, start: String) {
+        let (model, start, _) = try readWithSources(from: spec)
+        return (model, start)
+    }
+
+    /// The model and, when rules are read lazily, the per-namespace sources to verify after simulating.
+    func readWithSources(from spec: String) throws -> (model: NetworkModel, start: String, sources: [LiveRuleSource]) {
+        let start = try NamespaceHandle(spec: spec)
+        let inventory = NamespaceInventory.scan()
+        var opened: [OpenNamespace] = []
+        for entry in inventory.entries {
+            if let namespace = try? OpenNamespace.open(entry) { opened.append(namespace) }
+        }
+        guard let first = opened.firstIndex(where: { $0.id == start.id }) else {
+            throw NamespaceError(kind: .notFound, target: spec)
+        }
+        let names = uniqueNames(opened)
+        var models: [String: NamespaceModel] = [:]
+        var sources: [LiveRuleSource] = []
+        var queue = [first]
+        var seen: Set<Int> = [first]
+        while let current = queue.first {
+            queue.removeFirst()
+            let namespace = opened[current]
+            var model = try read(namespace, name: names[current])
+            if let source = model.ruleSource as? LiveRuleSource { sources.append(source) }
+            for link in namespace.links where link.kind == .veth {
+                guard let peerIndex = link.parentIndex else { continue }
+                var target = current
+                if let nsid = link.linkNamespaceID {
+                    guard let other = opened.indices.first(where: { $0 != current && namespace.nsid(of: opened[$0]) == nsid })
+                    else { continue }
+                    target = other
+                }
+                model.peers[link.index] = InterfaceEndpoint(namespace: names[target], interfaceIndex: peerIndex)
+                if seen.insert(target).inserted { queue.append(target) }
+            }
+            models[model.name] = model
+        }
+        return (NetworkModel(Array(models.values)), names[first], sources)
+    }
+
+    private func uniqueNames(_ opened: [OpenNamespace]) -> [String] {
+        var used: Set<String> = []
+        return opened.map { namespace in
+            var name = namespace.label
+            if !used.insert(name).inserted {
+                name += " (inode \(namespace.id.inode))"
+                used.insert(name)
+            }
+            return name
+        }
+    }
+
+    private func read(_ namespace: OpenNamespace, name: String) throws -> NamespaceModel {
+        let routes = try namespace.reader.snapshot()
+        let sysctls = try NamespaceSysctls.read(in: namespace.handle, interfaces: routes.links.map(\.name))
+        let reader = RulesetReader(connection: try namespace.handle.connection(.netfilter))
+        var ruleset = RulesetSnapshot(structure: RulesetStructure(), rules: [])
+        var source: LiveRuleSource?
+        if lazyRules {
+            // The structure (tables, chains, sets with elements) now; rules when the simulation reaches a chain.
+            try reader.stream(order: { _ in [] }) { event in
+                if case .structure(let structure) = event { ruleset.structure = structure }
+            }
+            source = LiveRuleSource(reader: reader, generation: ruleset.structure.generation)
+        } else {
+            ruleset = try reader.snapshot()
+        }
+        var blindSpots = ["BPF netfilter links and IPVS services are not read"]
+        blindSpots += DatapathProbe(connection: namespace.reader.connection)
+            .findings(names: Dictionary(routes.links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a }))
+        for (file, tool) in [("ip_tables_names", "iptables"), ("ip6_tables_names", "ip6tables")] {
+            // x_tables tables registered in this namespace are iptables-legacy ones, invisible to nf_tables.
+            let names = (try? namespace.handle.readFile("/proc/thread-self/net/\(file)")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let tables = names.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            if !tables.isEmpty {
+                blindSpots.append("\(tool)-legacy tables (\(tables.joined(separator: ", "))) are not simulated")
+            }
+        }
+        for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
+            blindSpots.append("\(table.family) table \(table.name) is not simulated")
+        }
+        var model = NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
+                                   listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
+        model.ruleSource = source
+        return model
+    }
+}

@@ -1,0 +1,37 @@
+import NetCore
+import NFTables
+import Render
+import Simulator
+
+/// `nfscope trace`: reads the network around a namespace from the kernel and simulates a new packet from it.
+public struct Tracer {
+    public init() {}
+
+    /// Reads the model from `namespaceSpec` (a name, path or pid) and simulates the request's packet.
+    public func trace(from namespaceSpec: String, proto: TransportProtocol, source: IPAddress?, sourcePort: UInt16?,
+                      destination: IPAddress, destinationPort: UInt16) throws -> TraceReport {
+        // Rules are read lazily while simulating; if any ruleset changed meanwhile, read and simulate again.
+        for _ in 0..<3 {
+            let (model, start, sources) = try NetworkModelReader().readWithSources(from: namespaceSpec)
+            let request = TraceRequest(namespace: start, proto: proto, source: source, sourcePort: sourcePort,
+                                       destination: destination, destinationPort: destinationPort)
+            let simulator = PathSimulator(network: model, render: Tracer.render)
+            let result = try simulator.trace(request)
+            if try sources.allSatisfy({ try $0.verify() }) {
+                return TraceReport(result, sourcePortGiven: sourcePort != nil)
+            }
+        }
+        throw NetlinkError(operation: .dump("nftables ruleset"), errno: .resourceTemporarilyUnavailable,
+                           kernelMessage: "the ruleset kept changing while the trace read it", namespace: nil)
+    }
+
+    /// A rule in iptables syntax when iptables-nft wrote it (and it has an iptables form), else in nft syntax.
+    public static let render: RuleRenderer = { rule, structure in
+        let iptablesTables: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
+        if (rule.family == .ip || rule.family == .ip6), iptablesTables.contains(rule.table),
+           case .rule(let iptables) = IptablesDecoder(family: rule.family).decode(rule) {
+            return (["-A", rule.chain] + iptables.arguments).joined(separator: " ")
+        }
+        return NFTRenderer(structure: structure).render(rule).text
+    }
+}

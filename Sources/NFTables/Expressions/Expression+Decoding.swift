@@ -1,0 +1,96 @@
+import NetCore
+import Netlink
+
+extension Expression {
+    /// Decodes one `NFTA_LIST_ELEM` of `NFTA_RULE_EXPRESSIONS` (`NFTA_EXPR_NAME` + `NFTA_EXPR_DATA`).
+    ///
+    /// An unknown name is kept raw; a known name with malformed attributes throws `DecodeError`.
+    public init(decoding element: NetlinkAttributes) throws {
+        var nameAttribute: NetlinkAttribute?
+        var dataAttribute: NetlinkAttribute?
+        var cursor = element.makeCursor()
+        while let attribute = try cursor.next() {
+            if attribute.type == 1 { nameAttribute = attribute } else if attribute.type == 2 { dataAttribute = attribute }
+        }
+        guard let nameAttribute else {
+            throw DecodeError(path: element.path, offset: 0, reason: "expression without a name")
+        }
+        let name = nameAttribute.string
+        do {
+            self = try Expression.decode(name: name, NetlinkAttributes(dataAttribute?.payload ?? [], path: element.path))
+        } catch let error as DecodeError {
+            // Paths are built only here, on failure: `rule.expressions[3].cmp`.
+            throw DecodeError(path: "\(element.path).\(name)", offset: error.offset,
+                              reason: "\(error.reason) (\(error.path))")
+        }
+    }
+
+    static func decode(name: String, _ data: NetlinkAttributes) throws -> Expression {
+        let a = try ExpressionAttributes(data)
+        switch name {
+        case "payload": return .payload(try Payload(a))
+        case "cmp": return .cmp(try Cmp(a))
+        case "bitwise": return .bitwise(try Bitwise(a))
+        case "byteorder": return .byteorder(try Byteorder(a))
+        case "range": return .range(try Range(a))
+        case "meta": return .meta(try Meta(a))
+        case "ct": return .ct(try Ct(a))
+        case "immediate": return .immediate(try Immediate(a))
+        case "lookup": return .lookup(try Lookup(a))
+        case "dynset": return .dynset(try Dynset(a))
+        case "nat": return .nat(try Nat(a))
+        case "masq": return .masq(try Masq(a))
+        case "redir": return .redir(try Redir(a))
+        case "reject": return .reject(try Reject(a))
+        case "counter": return .counter(try Counter(a))
+        case "log": return .log(try Log(a))
+        case "limit": return .limit(try Limit(a))
+        case "quota": return .quota(try Quota(a))
+        case "numgen": return .numgen(try Numgen(a))
+        case "hash": return .hash(try Hash(a))
+        case "fib": return .fib(try Fib(a))
+        case "socket": return .socket(try Socket(a))
+        case "tproxy": return .tproxy(try Tproxy(a))
+        case "exthdr": return .exthdr(try Exthdr(a))
+        case "rt": return .rt(try Rt(a))
+        case "objref": return .objref(try Objref(a))
+        case "connlimit": return .connlimit(try Connlimit(a))
+        case "notrack": return .notrack
+        case "queue": return .queue(try Queue(a))
+        case "match": return .match(try CompatExtension(a))
+        case "target": return .target(try CompatExtension(a))
+        default: return .unknown(name: name, raw: Array(data.bytes))
+        }
+    }
+
+    /// Decodes `NFTA_RULE_EXPRESSIONS` (or any `NFTA_LIST_ELEM` list of expressions), in order.
+    public static func list(decoding attributes: NetlinkAttributes) throws -> [Expression] {
+        var result: [Expression] = []
+        var cursor = attributes.makeCursor()
+        while let element = try cursor.next() {
+            guard element.type == 1 else { continue }
+            do {
+                result.append(try Expression(decoding: NetlinkAttributes(element.payload, path: attributes.path)))
+            } catch let error as DecodeError where error.path.hasPrefix(attributes.path) {
+                // `rule.expressions.cmp` becomes `rule.expressions[3].cmp`.
+                let suffix = error.path.dropFirst(attributes.path.count)
+                throw DecodeError(path: "\(attributes.path)[\(result.count)]\(suffix)", offset: error.offset,
+                                  reason: error.reason)
+            }
+        }
+        return result
+    }
+}
+
+extension CompatExtension {
+    /// `NFTA_MATCH_NAME`/`NFTA_TARGET_NAME` (1), `_REV` (2, u32), `_INFO` (3): the same numbers for both.
+    init(_ a: ExpressionAttributes) throws {
+        name = try a.required(1, "name") { a.string($0) }
+        let revision = try a.requiredU32(2, "rev")
+        guard revision <= UInt32(UInt8.max) else {
+            throw DecodeError(path: a.path + ".rev", offset: 0, reason: "revision \(revision) above 255")
+        }
+        self.revision = UInt8(revision)
+        info = a.bytes(3) ?? []
+    }
+}

@@ -1,0 +1,132 @@
+import NFTables
+
+/// Streams tables written by iptables-nft in `iptables-nft-save` (1.8.9) format: `*table`, chain headers
+/// (built-in chains first, in hook order, then user chains sorted by name), `-A` lines chain by chain,
+/// `COMMIT`. A rule without an iptables form is printed as a `# nfscope:` comment holding its nft syntax.
+public final class IptablesSaveWriter {
+    /// The tables iptables knows, in the order iptables-nft-save prints them.
+    public static let tableOrder = ["mangle", "security", "raw", "filter", "nat"]
+    /// Built-in chains per table, in hook order.
+    public static let builtinChains: [String: [String]] = [
+        "filter": ["INPUT", "FORWARD", "OUTPUT"],
+        "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+        "mangle": ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
+        "raw": ["PREROUTING", "OUTPUT"],
+        "security": ["INPUT", "FORWARD", "OUTPUT"],
+    ]
+
+    public let structure: RulesetStructure
+    public let family: NFTFamily
+    public let namespace: String?
+    private let output: (String) -> Void
+    private let onRule: ((RenderedRule) -> Void)?
+    private let tables: [Table]
+    private var nextTable = 0
+    private var openTable: Int?
+
+    /// - Parameters:
+    ///   - family: `.ip` for iptables-save, `.ip6` for ip6tables-save.
+    ///   - onRule: called with every rendered rule (namespace, table, chain, handle kept), for callers
+    ///     that point at single rules.
+    public init(structure: RulesetStructure, family: NFTFamily, namespace: String? = nil,
+                onRule: ((RenderedRule) -> Void)? = nil, output: @escaping (String) -> Void) {
+        self.structure = structure
+        self.family = family
+        self.namespace = namespace
+        self.output = output
+        self.onRule = onRule
+        self.tables = Self.tableOrder.compactMap { name in
+            structure.tables.first { $0.family == family && $0.name == name }
+        }
+    }
+
+    /// The chains in the order iptables-save prints them, for `RulesetReader.stream(order:)`.
+    public static func chainOrder(_ structure: RulesetStructure, family: NFTFamily) -> [Chain] {
+        let byTable = Dictionary(grouping: structure.chains.filter { $0.family == family }, by: \.table)
+        return tableOrder.flatMap { table in ordered(byTable[table] ?? [], table: table) }
+    }
+
+    static func chains(of table: String, in structure: RulesetStructure, family: NFTFamily) -> [Chain] {
+        ordered(structure.chains.filter { $0.family == family && $0.table == table }, table: table)
+    }
+
+    /// Built-in chains in hook order, then user chains in strcmp order.
+    static func ordered(_ all: [Chain], table: String) -> [Chain] {
+        let builtin = builtinChains[table] ?? []
+        let base = builtin.compactMap { name in all.first { $0.name == name } }
+        let user = all.filter { !builtin.contains($0.name) }
+        // For ASCII names (all of them in practice) String's `<` is strcmp's order and much faster.
+        if user.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) {
+            return base + user.sorted { $0.name < $1.name }
+        }
+        return base + user.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+    }
+
+    /// Whether no iptables table of this family exists (nothing will be printed).
+    public var isEmpty: Bool { tables.isEmpty }
+
+    /// Tables of this family that iptables does not know (`table ip kube-proxy`).
+    public var foreignTables: [Table] {
+        structure.tables.filter { $0.family == family && !Self.tableOrder.contains($0.name) }
+    }
+
+    /// One rule as `-A CHAIN ...`, or its nft form behind a `# nfscope:` note.
+    public func render(_ rule: Rule) -> RenderedRule {
+        switch IptablesDecoder(family: family).decode(rule) {
+        case .rule(let iptables):
+            let text = (["-A", rule.chain] + iptables.arguments).joined(separator: " ")
+            return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
+                                handle: rule.handle, text: text)
+        case .unrepresentable(let reason, _):
+            let nft = NFTRenderer(structure: structure, namespace: namespace).render(rule).text
+            return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
+                                handle: rule.handle,
+                                text: "# nfscope: -A \(rule.chain) has no iptables form (\(reason)); nft: \(nft)",
+                                note: reason)
+        }
+    }
+
+    public func write(chain: Chain, rules: [Rule]) {
+        guard let index = tables.firstIndex(where: { $0.name == chain.table }), chain.family == family else { return }
+        advance(to: index)
+        for rule in rules {
+            let rendered = render(rule)
+            onRule?(rendered)
+            output(rendered.text + "\n")
+        }
+    }
+
+    public func finish() { advance(to: tables.count) }
+
+    private func advance(to index: Int) {
+        if openTable == index { return }
+        if openTable != nil { output("COMMIT\n# Completed by nfscope\n") }
+        openTable = nil
+        while nextTable < index {
+            output(header(tables[nextTable]) + "COMMIT\n# Completed by nfscope\n")
+            nextTable += 1
+        }
+        if index < tables.count {
+            output(header(tables[index]))
+            openTable = index
+            nextTable = index + 1
+        }
+    }
+
+    /// `*nat` and the chain lines; built-in chains missing from the kernel print as `ACCEPT [0:0]`, as
+    /// iptables-nft-save does.
+    private func header(_ table: Table) -> String {
+        var text = "# Generated by nfscope (iptables-nft-save format)\n*\(table.name)\n"
+        let chains = Self.chains(of: table.name, in: structure, family: family)
+        for name in Self.builtinChains[table.name] ?? [] {
+            let chain = chains.first { $0.name == name }
+            let policy = chain?.base?.policy == .drop ? "DROP" : "ACCEPT"
+            let counters = chain?.counters.map { "[\($0.packets):\($0.bytes)]" } ?? "[0:0]"
+            text += ":\(name) \(policy) \(counters)\n"
+        }
+        for chain in chains where !(Self.builtinChains[table.name] ?? []).contains(chain.name) {
+            text += ":\(chain.name) - [0:0]\n"
+        }
+        return text
+    }
+}

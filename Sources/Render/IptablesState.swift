@@ -1,0 +1,73 @@
+/// What `iptables_command_state` accumulates while a rule is parsed back: the fixed `-s -d -i -o -p`
+/// part, the matches in order, and the target.
+struct IptablesState {
+    struct Match {
+        var name: String
+        var arguments: [String]
+    }
+
+    var source: (String, Bool)?
+    var destination: (String, Bool)?
+    var inInterface: (String, Bool)?
+    var outInterface: (String, Bool)?
+    var proto: (UInt8, Bool)?
+    var matches: [Match] = []
+    var target: [String] = []
+    var hasComment = false
+
+    /// The transport protocol name for `-m tcp`/`-m udp`, when `-p` said which.
+    var transportName: String? {
+        guard let (number, inverted) = proto, !inverted else { return nil }
+        switch number {
+        case 6: return "tcp"
+        case 17: return "udp"
+        case 132: return "sctp"
+        case 33: return "dccp"
+        default: return nil
+        }
+    }
+
+    mutating func setProtocol(_ number: UInt8, inverted: Bool) { proto = (number, inverted) }
+
+    /// The options of the rule's one `-m tcp`/`-m udp` match, printed in libxt_tcp's fixed order
+    /// (`--sport`, `--dport`, `--tcp-flags`) wherever they appeared in the bytecode.
+    var transportOptions: [String: (String, Bool)] = [:]
+
+    /// Adds a port option to the rule's one `-m tcp`/`-m udp` match (placed at its first option).
+    mutating func addPort(_ name: String, option: String, value: String, inverted: Bool) {
+        if !matches.contains(where: { $0.name == "@" + name }) { matches.append(Match(name: "@" + name, arguments: [])) }
+        transportOptions[option] = (value, inverted)
+    }
+
+    private func transportArguments(_ name: String) -> [String] {
+        var result = ["-m", name]
+        for option in ["--sport", "--dport", "--tcp-flags"] {
+            guard let (value, inverted) = transportOptions[option] else { continue }
+            if inverted { result.append("!") }
+            result += [option] + value.split(separator: " ").map(String.init)
+        }
+        return result
+    }
+
+    /// `-s -d -i -o -p`, matches, target, in iptables-save's order (`save_ipv4_addr`, `save_rule_details`).
+    var arguments: [String] {
+        var result: [String] = []
+        func add(_ flag: String, _ value: (String, Bool)?) {
+            guard let (text, inverted) = value else { return }
+            if inverted { result.append("!") }
+            result += [flag, text]
+        }
+        add("-s", source)
+        add("-d", destination)
+        add("-i", inInterface)
+        add("-o", outInterface)
+        if let (number, inverted) = proto {
+            if inverted { result.append("!") }
+            result += ["-p", protocolName(number)]
+        }
+        for match in matches {
+            result += match.name.hasPrefix("@") ? transportArguments(String(match.name.dropFirst())) : match.arguments
+        }
+        return result + target
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import NFScope
+
+/// Streams the ruleset snapshot JSON (docs/ruleset-schema.md, `schema_version` 1): the document frame is
+/// written by hand and every table header and chain is encoded on its own, so only one chain's rules are
+/// decoded at a time. Keys are snake_case and sorted; numbers are kernel values.
+final class RulesetJSONWriter {
+    static let schemaVersion = 1
+
+    private let structure: RulesetStructure
+    private let namespace: String
+    private let output: (String) -> Void
+    private let encoder = JSONOutput.encoder(pretty: false)
+    private var nextTable = 0
+    private var openTable: Int?
+    private var chainsInTable = 0
+
+    init(structure: RulesetStructure, namespace: String, output: @escaping (String) -> Void) {
+        self.structure = structure
+        self.namespace = namespace
+        self.output = output
+        output("{\"generation\":\(structure.generation),\"namespace\":\(Self.quoted(namespace)),"
+               + "\"schema_version\":\(Self.schemaVersion),\"tables\":[")
+    }
+
+    func write(chain: Chain, rules: [Rule]) throws {
+        guard let index = structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
+        try advance(to: index)
+        let renderer = NFTRenderer(structure: structure, namespace: namespace)
+        let iptables = chain.family == .ip || chain.family == .ip6
+            ? IptablesSaveWriter(structure: structure, family: chain.family, namespace: namespace) { _ in } : nil
+        let document = ChainDocument(chain: chain, rules: rules.map { rule in
+            let nft = renderer.render(rule).text
+            var iptablesText: String?
+            var note: String?
+            if let iptables, IptablesSaveWriter.tableOrder.contains(rule.table) {
+                let rendered = iptables.render(rule)
+                if rendered.note == nil { iptablesText = rendered.text } else { note = rendered.note }
+            }
+            return RuleDocument(rule: rule, nft: nft, iptables: iptablesText, iptablesNote: note)
+        })
+        output((chainsInTable > 0 ? "," : "") + (try encode(document)))
+        chainsInTable += 1
+    }
+
+    func finish() throws {
+        try advance(to: structure.tables.count)
+        output("]}\n")
+    }
+
+    private func advance(to index: Int) throws {
+        if openTable == index { return }
+        if openTable != nil { output("]}") }
+        openTable = nil
+        while nextTable < index {
+            output(try tableOpening(nextTable) + "]}")
+            nextTable += 1
+        }
+        if index < structure.tables.count {
+            output(try tableOpening(index))
+            openTable = index
+            nextTable = index + 1
+            chainsInTable = 0
+        }
+    }
+
+    /// The table object up to its `"chains":[`, which the chains then fill.
+    private func tableOpening(_ index: Int) throws -> String {
+        let table = structure.tables[index]
+        let mine = { (family: NFTFamily, name: String) in family == table.family && name == table.name }
+        let header = TableDocument(
+            table: table,
+            sets: structure.sets.filter { mine($0.family, $0.table) }.map(SetDocument.init),
+            objects: structure.objects.filter { mine($0.family, $0.table) },
+            flowtables: structure.flowtables.filter { mine($0.family, $0.table) })
+        var text = try encode(header)
+        text.removeLast()  // the closing brace: chains follow
+        return (index > 0 ? "," : "") + text + ",\"chains\":["
+    }
+
+    private func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func quoted(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A table's own fields, sets, objects and flowtables (chains are appended by the writer).
+struct TableDocument: Encodable {
+    var family: String
+    var name: String
+    var handle: UInt64
+    var flags: [String]
+    var comment: String?
+    var owner: UInt32?
+    var sets: [SetDocument]
+    var objects: [StatefulObject]
+    var flowtables: [Flowtable]
+
+    init(table: Table, sets: [SetDocument], objects: [StatefulObject], flowtables: [Flowtable]) {
+        family = table.family.description
+        name = table.name
+        handle = table.handle
+        var flags: [String] = []
+        if table.flags.contains(.dormant) { flags.append("dormant") }
+        if table.flags.contains(.owner) { flags.append("owner") }
+        if table.flags.contains(.persist) { flags.append("persist") }
+        self.flags = flags
+        comment = table.comment
+        owner = table.owner
+        self.sets = sets
+        self.objects = objects
+        self.flowtables = flowtables
+    }
+}
+
+/// A set with its kernel fields and elements, plus its nft datatype names and nft text elements.
+struct SetDocument: Encodable {
+    var set: NFTSet
+    var keyTypeNames: [String]
+    var dataTypeNames: [String]?
+    var nftElements: [String]
+
+    init(_ set: NFTSet) {
+        self.set = set
+        keyTypeNames = DataType.concatenation(set.keyType).map(\.name)
+        dataTypeNames = set.dataType.map { $0 == 0xffff_ff00 ? ["verdict"] : DataType.concatenation($0).map(\.name) }
+        nftElements = NFTRenderer.elementTexts(of: set)
+    }
+
+    private enum Keys: String, CodingKey { case keyTypeNames, dataTypeNames, nftElements, comment }
+
+    func encode(to encoder: Encoder) throws {
+        try set.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(keyTypeNames, forKey: .keyTypeNames)
+        try container.encodeIfPresent(dataTypeNames, forKey: .dataTypeNames)
+        try container.encode(nftElements, forKey: .nftElements)
+        try container.encodeIfPresent(set.comment, forKey: .comment)
+    }
+}
+
+/// A chain: its kernel fields and its rules.
+struct ChainDocument: Encodable {
+    var chain: Chain
+    var rules: [RuleDocument]
+
+    private enum Keys: String, CodingKey { case rules, comment }
+
+    func encode(to encoder: Encoder) throws {
+        try chain.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(rules, forKey: .rules)
+        try container.encodeIfPresent(chain.comment, forKey: .comment)
+    }
+}
+
+/// A rule: kernel fields and expressions, its nft text, and its iptables text for tables iptables-nft wrote.
+struct RuleDocument: Encodable {
+    var rule: Rule
+    var nft: String
+    var iptables: String?
+    var iptablesNote: String?
+
+    private enum Keys: String, CodingKey { case nft, iptables, iptablesNote, comment }
+
+    func encode(to encoder: Encoder) throws {
+        try rule.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(nft, forKey: .nft)
+        try container.encodeIfPresent(iptables, forKey: .iptables)
+        try container.encodeIfPresent(iptablesNote, forKey: .iptablesNote)
+        try container.encodeIfPresent(rule.comment, forKey: .comment)
+    }
+}

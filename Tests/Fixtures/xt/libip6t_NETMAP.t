@@ -1,0 +1,3 @@
+:PREROUTING,OUTPUT
+*nat
+-j NETMAP --to fd00::/64;=;OK

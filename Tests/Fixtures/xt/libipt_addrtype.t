@@ -1,0 +1,4 @@
+:INPUT,FORWARD,OUTPUT
+-m addrtype --src-type LOCAL,BROADCAST,MULTICAST;=;OK
+-m addrtype ! --src-type UNICAST --dst-type BLACKHOLE,UNREACHABLE,PROHIBIT;=;OK
+-m addrtype --dst-type UNSPEC,ANYCAST,THROW,NAT,XRESOLVE;=;OK

@@ -1,0 +1,18 @@
+:INPUT,FORWARD,OUTPUT
+-m conntrack --ctstate RELATED,ESTABLISHED;=;OK
+-m conntrack --ctstate INVALID;=;OK
+-m conntrack ! --ctstate NEW,UNTRACKED;=;OK
+-m conntrack --ctstate SNAT,DNAT;=;OK
+-m state --state RELATED,ESTABLISHED;=;OK
+-m state --state NEW,INVALID;-m state --state INVALID,NEW;OK
+-m state ! --state NEW;=;OK
+-m conntrack --ctproto 6;=;OK
+-m conntrack ! --ctproto 17;=;OK
+-m conntrack --ctproto 6 --ctorigsrcport 1024:2048 --ctorigdstport 80;=;OK
+-m conntrack --ctproto 17 ! --ctreplsrcport 53 --ctrepldstport 5000:6000;=;OK
+-m conntrack --ctstatus ASSURED;=;OK
+-m conntrack ! --ctstatus EXPECTED,SEEN_REPLY,CONFIRMED;=;OK
+-m conntrack --ctexpire 10;=;OK
+-m conntrack ! --ctexpire 5:300;=;OK
+-m conntrack --ctdir ORIGINAL;=;OK
+-m conntrack --ctdir REPLY;=;OK

@@ -1,0 +1,11 @@
+:INPUT,FORWARD,OUTPUT
+-m hashlimit --hashlimit-upto 50/sec --hashlimit-burst 5 --hashlimit-name h1;=;OK
+-m hashlimit --hashlimit-above 10/min --hashlimit-burst 20 --hashlimit-mode srcip,dstport --hashlimit-name h2;=;OK
+-m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 --hashlimit-mode srcip --hashlimit-name h3 --hashlimit-htable-size 1024 --hashlimit-htable-max 2048 --hashlimit-htable-gcinterval 500 --hashlimit-htable-expire 1000;=;OK
+-m hashlimit --hashlimit-upto 2/day --hashlimit-burst 5 --hashlimit-name h4;=;OK
+-m hashlimit --hashlimit-upto 512kb/s --hashlimit-name h5;=;OK
+-m hashlimit --hashlimit-upto 1mb/s --hashlimit-burst 2mb --hashlimit-name h6;=;OK
+-m hashlimit --hashlimit-upto 100b/s --hashlimit-burst 1000b --hashlimit-name h7;-m hashlimit --hashlimit-upto 96b/s --hashlimit-burst 1kb --hashlimit-name h7;OK
+-m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 5 --hashlimit-mode srcip,srcport,dstip,dstport --hashlimit-name h8 --hashlimit-srcmask 24 --hashlimit-dstmask 16;=;OK
+-m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 5 --hashlimit-name h9 --hashlimit-rate-match --hashlimit-rate-interval 10;=;OK
+-m hashlimit --hashlimit-upto 3/sec --hashlimit-name h10;-m hashlimit --hashlimit-upto 3/sec --hashlimit-burst 5 --hashlimit-name h10;OK

@@ -1,0 +1,139 @@
+import Foundation
+import NetNS
+import Netlink
+import NFTables
+import Render
+import TestLab
+
+/// Reads a lab namespace's ruleset through nfscope and through the oracle tools, normalised for diffing.
+enum RulesetOracle {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/ruleset")
+
+    static func fixture(_ name: String) throws -> String {
+        try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    /// nfscope's nft rendering of the namespace, streamed chain by chain.
+    static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
+                             chainsOnly: Bool = false) throws -> String {
+        let handle = try NamespaceHandle(name: namespace.name)
+        let reader = RulesetReader(connection: try handle.connection(.netfilter))
+        var text = ""
+        var writer: NFTRulesetWriter?
+        try reader.stream(filter) { event in
+            switch event {
+            case .structure(let structure):
+                writer = NFTRulesetWriter(structure: structure, namespace: namespace.name, chainsOnly: chainsOnly) { text += $0 }
+            case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
+            case .restart: text = ""
+            }
+        }
+        writer?.finish()
+        return text
+    }
+
+    /// `nft list ruleset` with counters zeroed and the iptables-nft warnings dropped.
+    static func nftOracle(_ namespace: LabNamespace, arguments: [String] = ["list", "ruleset"]) throws -> String {
+        normaliseNft(try namespace.exec(["nft"] + arguments))
+    }
+
+    static func normaliseNft(_ text: String) -> String {
+        let counter = try! NSRegularExpression(pattern: "counter packets [0-9]+ bytes [0-9]+")
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("# Warning:") }
+            .map { line in
+                let string = String(line)
+                return counter.stringByReplacingMatches(in: string, range: NSRange(string.startIndex..., in: string),
+                                                        withTemplate: "counter packets 0 bytes 0")
+            }
+            .joined(separator: "\n")
+    }
+
+    /// A line diff for failure messages: the first lines that differ, with context.
+    static func diff(_ expected: String, _ actual: String) -> String {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines: [String] = []
+        for index in 0..<max(a.count, b.count) {
+            let left = index < a.count ? String(a[index]) : "<none>"
+            let right = index < b.count ? String(b[index]) : "<none>"
+            if left != right {
+                lines.append("line \(index + 1):\n  oracle : \(left)\n  nfscope: \(right)")
+                if lines.count >= 14 { break }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension RulesetOracle {
+    /// nfscope's iptables-save rendering of one family (`.ip` or `.ip6`), streamed in iptables' chain order.
+    static func iptablesRendering(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
+        let handle = try NamespaceHandle(name: namespace.name)
+        let reader = RulesetReader(connection: try handle.connection(.netfilter))
+        var text = ""
+        var writer: IptablesSaveWriter?
+        try reader.stream(RulesetFilter(family: family),
+                          order: { IptablesSaveWriter.chainOrder($0, family: family) }) { event in
+            switch event {
+            case .structure(let structure):
+                writer = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name) { text += $0 }
+            case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
+            case .restart: text = ""
+            }
+        }
+        writer?.finish()
+        return text
+    }
+
+    /// `iptables-nft-save` (or ip6tables) output.
+    static func iptablesOracle(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
+        try namespace.exec([family == .ip6 ? "ip6tables-nft-save" : "iptables-nft-save"])
+    }
+
+    /// Drops header comments and zeroes chain counters; keeps `# nfscope:` notes so that they show in diffs.
+    static func normaliseIptables(_ text: String) -> String {
+        let counters = try! NSRegularExpression(pattern: "\\[[0-9]+:[0-9]+\\]$")
+        return text.split(separator: "\n")
+            .filter { !$0.hasPrefix("#") || $0.hasPrefix("# nfscope:") }
+            .map { line in
+                let string = String(line)
+                return counters.stringByReplacingMatches(in: string, range: NSRange(string.startIndex..., in: string),
+                                                         withTemplate: "[0:0]")
+            }
+            .joined(separator: "\n")
+    }
+}
+
+extension RulesetOracle {
+    struct LineDifference: CustomStringConvertible {
+        var line: Int
+        var expected: String
+        var actual: String
+        var description: String { "line \(line):\n  oracle : \(expected)\n  nfscope: \(actual)" }
+    }
+
+    /// Line-by-line differences (the outputs have the same line structure when they agree).
+    static func differingLines(_ expected: String, _ actual: String) -> [LineDifference] {
+        let a = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return (0..<max(a.count, b.count)).compactMap { index in
+            let left = index < a.count ? a[index] : "<none>"
+            let right = index < b.count ? b[index] : "<none>"
+            return left == right ? nil : LineDifference(line: index + 1, expected: left, actual: right)
+        }
+    }
+
+    /// The `-m NAME` / `-j NAME` extensions printed raw in these lines.
+    static func rawExtensions(_ lines: [String]) -> String {
+        var names = Set<String>()
+        for line in lines {
+            let words = line.split(separator: " ").map(String.init)
+            for (index, word) in words.enumerated() where word == "/*" && index >= 1 && words[index + 1] == "nfscope:" {
+                names.insert(words[index - 1] + " rev " + (index + 4 < words.count ? words[index + 4].trimmingCharacters(in: .punctuationCharacters) : "?"))
+            }
+        }
+        return names.sorted().joined(separator: ", ")
+    }
+}
