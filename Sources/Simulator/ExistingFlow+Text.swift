@@ -15,6 +15,13 @@ extension ExistingFlow {
         reply.destination != original.source || reply.destinationPort != original.sourcePort
     }
 
+    /// Whether `packet` starts a new connection over this entry instead of continuing it: a TCP SYN meeting
+    /// an entry in TIME_WAIT or CLOSE makes `tcp_packet` kill the entry and look the packet up again.
+    func reopenedBy(_ packet: Packet) -> Bool {
+        packet.proto == .tcp && packet.tcpFlags & TCPFlags.syn != 0 && packet.tcpFlags & TCPFlags.ack == 0
+            && (protocolState == "TIME_WAIT" || protocolState == "CLOSE")
+    }
+
     /// `DNAT 10.43.0.10:53 → 10.42.0.7:53, SNAT 10.42.0.5:40000 → 10.42.0.1:40000`, or `no NAT`.
     public var natSummary: String {
         var parts: [String] = []

@@ -34,7 +34,9 @@ extension PathRun {
             return FlowBinding(index: index, isReply: true, isNew: false, isRelated: false)
         }
         if let live = simulator.flowLookup.existingFlow(namespace: namespace, tuple: tuple), live.original == tuple {
-            return adopt(live, namespace, into: &list)
+            if !live.reopenedBy(packet) { return adopt(live, namespace, into: &list) }
+            trail.warn("\(namespace): \(live.label) is closing; a new SYN replaces it (nf_conntrack_tcp reopens the "
+                + "connection) and the nat rules decide")
         }
         if answer == nil {
             noteOtherFlows(namespace, tuple)

@@ -97,3 +97,39 @@ struct FlowLookupTests {
         #expect(result.conntrack.othersNotShown.isEmpty)
     }
 }
+
+/// A TCP entry in TIME_WAIT: a new SYN from the same port reopens the connection, the rules decide.
+@Suite("a closing TCP entry through a fake FlowLookup")
+struct ClosingEntryTests {
+    typealias B = Build
+
+    struct ClosingTable: FlowLookup {
+        var state: String
+        func existingFlow(namespace: String, tuple: FlowTuple) -> ExistingFlow? {
+            guard namespace == "server", tuple.sourcePort == 40_000 else { return nil }
+            var reply = tuple.inverted
+            reply.sourcePort = 81
+            return ExistingFlow(original: tuple, reply: reply, status: 0x2 | 0x4 | 0x8 | 0x20, id: 3, protocolState: state)
+        }
+    }
+
+    func trace(_ state: String) throws -> TraceResult {
+        let pre = B.base("pre", hook: .prerouting, priority: -100, type: "nat")
+        let rules = [B.rule("pre", 1, B.tcpDport(8000) + B.dnat("10.0.0.2", 80))]
+        let network = B.pair(server: B.namespace("server", address: "10.0.0.2/24", rules: rules, chains: [pre],
+                                                 listeners: B.listeners(80, 81)))
+        return try PathSimulator(network: network, flowLookup: ClosingTable(state: state))
+            .trace(TraceRequest(namespace: "client", proto: .tcp, sourcePort: 40_000, destination: B.ip("10.0.0.2"),
+                                destinationPort: 8000))
+    }
+
+    @Test("TIME_WAIT and CLOSE entries are replaced by a new SYN; the dnat rule decides")
+    func reopened() throws {
+        for state in ["TIME_WAIT", "CLOSE"] {
+            let result = try trace(state)
+            #expect(result.outcome.deliveredTo?.port == 80, "\(state)")
+            #expect(result.conntrack.used.isEmpty)
+            #expect(result.warnings.contains { $0.contains("conntrack entry id 3") && $0.contains("reopens") }, "\(result.warnings)")
+        }
+    }
+}
