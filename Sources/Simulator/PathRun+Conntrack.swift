@@ -72,6 +72,7 @@ extension PathRun {
                     continue
                 case .nat(let action):
                     apply(action, to: &flow, packet: packet, namespace: namespace, hook: hook)
+                    if action.isDestination, answer == nil { destinationNAT = result.rule }
                 default:
                     flows[namespace]?[binding.index] = flow
                     return end(result, namespace, packet)

@@ -97,7 +97,7 @@ public struct PathSimulator: Sendable {
             let run = PathRun(simulator: self, trail: trail)
             let outcome = run.run(packet, from: request.namespace)
             let trace = PathTrace(steps: trail.steps, outcome: outcome, verdict: run.verdict,
-                                  decisiveRule: run.decisive, warnings: trail.warnings)
+                                  decisiveRule: run.decisive ?? run.destinationNAT, warnings: trail.warnings)
             runs.append(RunRecord(order: cursor.orderLabels, choices: cursor.randomLabels,
                                   probability: cursor.probability, trace: trace))
             for warning in trail.warnings where !warnings.contains(warning) { warnings.append(warning) }
