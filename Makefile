@@ -22,7 +22,7 @@ test: deps
 	swift test --skip-build; status=$$?; bash scripts/clean-labs.sh; exit $$status
 
 bench-short: deps
-	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --quiet --no-progress
+	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --no-progress
 
 clean-labs:
 	bash scripts/clean-labs.sh
