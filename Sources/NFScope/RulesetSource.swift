@@ -1,3 +1,4 @@
+import Legacy
 import NetCore
 import NetNS
 import Netlink
@@ -21,15 +22,26 @@ public enum RulesetSource {
 
     /// A reader and an ipset name resolver in the chosen namespace.
     public static func session(for selector: NamespaceSelector) throws -> RulesetSession {
+        try session(for: selector, readingLegacy: false)
+    }
+
+    /// A reader and an ipset name resolver in the chosen namespace, plus, when `readingLegacy`, the
+    /// namespace's iptables-legacy tables of both families (read without creating any).
+    public static func session(for selector: NamespaceSelector, readingLegacy: Bool) throws -> RulesetSession {
         let handle: NamespaceHandle
         switch selector {
         case .current: handle = try NamespaceHandle.current()
         case .spec(let spec): handle = try NamespaceHandle(spec: spec)
         case .pid(let pid): handle = try NamespaceHandle(pid: pid)
         }
+        var legacy: [LegacyTable] = []
+        if readingLegacy {
+            legacy = try LegacyReader.tables(in: handle, family: .ipv4) + LegacyReader.tables(in: handle, family: .ipv6)
+        }
         return RulesetSession(reader: RulesetReader(connection: try handle.connection(.netfilter)),
                               namespace: handle.id.label,
-                              ipsetNames: try? IPSetNameResolver(namespace: handle))
+                              ipsetNames: try? IPSetNameResolver(namespace: handle),
+                              legacyTables: legacy)
     }
 }
 
@@ -39,6 +51,9 @@ public struct RulesetSession {
     public let reader: RulesetReader
     public let namespace: String
     public let ipsetNames: IPSetNameResolver?
+    /// The iptables-legacy tables of both families, in kernel order (empty unless the session was opened
+    /// with `readingLegacy`).
+    public let legacyTables: [LegacyTable]
 
     /// The resolver as the closure renderers take.
     public var ipsetName: ((UInt16) -> String?)? {
