@@ -56,7 +56,9 @@ extension PathRun {
             }
             let orders = permutations(group)
             let labels = orders.map { order in
-                "\(namespace) \(hook.name(in: .inet)): " + order.map { "\($0.family) \($0.table) \($0.name)" }.joined(separator: " before ")
+                "\(namespace) \(hook.name(in: .inet)): " + order.map { chain in
+                    simulator.indexes[namespace]?.label(chain) ?? "\(chain.family) \(chain.table) \(chain.name)"
+                }.joined(separator: " before ")
             }
             ordered += orders[trail.cursor.choose(.order(orders.count), labels: labels)]
         }
@@ -105,6 +107,10 @@ extension PathRun {
     }
 
     func describe(_ rule: RuleReference) -> String {
+        if rule.backend == LegacyRuleset.backend {
+            let position = rule.handle.map { "rule \($0)" } ?? "the policy"
+            return "\(position) of iptables-legacy \(rule.family) \(rule.table) \(rule.chain) in \(rule.namespace)"
+        }
         let handle = rule.handle.map { "rule handle \($0)" } ?? "the policy"
         return "\(handle) of \(rule.family) \(rule.table) \(rule.chain) in \(rule.namespace)"
     }
