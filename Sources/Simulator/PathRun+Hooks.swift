@@ -49,6 +49,13 @@ extension PathRun {
         var ordered: [Chain] = []
         for group in groups {
             guard group.count > 1 else { ordered += group; continue }
+            // A chain without rules whose policy accepts does nothing: the order matters only among the others.
+            let index = simulator.indexes[namespace]
+            let active = group.filter { chain in
+                chain.base?.policy != .accept
+                    || !(index?.rules(family: chain.family, table: chain.table, chain: chain.name).isEmpty ?? false)
+            }
+            guard active.count > 1 else { ordered += group; continue }
             guard group.count <= 4 else {
                 trail.warn("\(group.count) base chains share a priority at \(hook.name(in: .inet)) in \(namespace); only their listed order is simulated")
                 ordered += group
