@@ -35,13 +35,20 @@ public enum RulesetSource {
         case .pid(let pid): handle = try NamespaceHandle(pid: pid)
         }
         var legacy: [LegacyTable] = []
+        var legacyError: (any Error)?
         if readingLegacy {
-            legacy = try LegacyReader.tables(in: handle, family: .ipv4) + LegacyReader.tables(in: handle, family: .ipv6)
+            // A failed legacy read is the caller's to judge: fatal when only legacy tables were asked for,
+            // a warning next to the nf_tables listing otherwise.
+            do {
+                legacy = try LegacyReader.tables(in: handle, family: .ipv4) + LegacyReader.tables(in: handle, family: .ipv6)
+            } catch {
+                legacyError = error
+            }
         }
         return RulesetSession(reader: RulesetReader(connection: try handle.connection(.netfilter)),
                               namespace: handle.id.label,
                               ipsetNames: try? IPSetNameResolver(namespace: handle),
-                              legacyTables: legacy)
+                              legacyTables: legacy, legacyReadError: legacyError)
     }
 }
 
@@ -54,6 +61,8 @@ public struct RulesetSession {
     /// The iptables-legacy tables of both families, in kernel order (empty unless the session was opened
     /// with `readingLegacy`).
     public let legacyTables: [LegacyTable]
+    /// Why the legacy tables could not be read, when they were asked for and the read failed.
+    public let legacyReadError: (any Error)?
 
     /// The resolver as the closure renderers take.
     public var ipsetName: ((UInt16) -> String?)? {

@@ -58,6 +58,10 @@ struct RulesetCommand: ParsableCommand {
         let selector: NamespaceSelector = pid.map { .pid($0) } ?? netns.map { .spec($0) } ?? .current
         let filter = RulesetFilter(family: family.flatMap(NFTFamily.init(name:)), table: table, chain: chain)
         let session = try RulesetSource.session(for: selector, readingLegacy: backend != .nft)
+        if let error = session.legacyReadError {
+            if backend == .legacy { throw error }
+            ExitStatus.printError("nfscope: warning: iptables-legacy tables not read, only nf_tables is shown: \(ProblemReport(error)?.message ?? "\(error)")")
+        }
         let effective: Format = output.json ? .json : format
         let sink = RulesetOutput()
         switch effective {
