@@ -1,4 +1,5 @@
 import Conntrack
+import Legacy
 import NetCore
 import NetNS
 import Netlink
@@ -102,13 +103,13 @@ public struct NetworkModelReader {
         var blindSpots = ["BPF netfilter links and IPVS services are not read"]
         blindSpots += DatapathProbe(connection: namespace.reader.connection)
             .findings(names: Dictionary(routes.links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a }))
-        for (file, tool) in [("ip_tables_names", "iptables"), ("ip6_tables_names", "ip6tables")] {
-            // x_tables tables registered in this namespace are iptables-legacy ones, invisible to nf_tables.
-            let names = (try? namespace.handle.readFile("/proc/thread-self/net/\(file)")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let tables = names.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-            if !tables.isEmpty {
-                blindSpots.append("\(tool)-legacy tables (\(tables.joined(separator: ", "))) are not simulated")
-            }
+        // iptables-legacy (x_tables) tables run on their hooks next to nf_tables; the reader never creates one.
+        var legacy = LegacyRuleset()
+        do {
+            legacy = LegacyRuleset(try LegacyReader.tables(in: namespace.handle, family: .ipv4)
+                                   + LegacyReader.tables(in: namespace.handle, family: .ipv6))
+        } catch {
+            blindSpots.append("iptables-legacy tables could not be read (\(error)); they are not simulated")
         }
         for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
             blindSpots.append("\(table.family) table \(table.name) is not simulated")
@@ -116,6 +117,7 @@ public struct NetworkModelReader {
         var model = NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
                                    listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
         model.ruleSource = source
+        model.legacy = legacy
         return model
     }
 }

@@ -1,3 +1,4 @@
+import Legacy
 import NetCore
 import NetNS
 import Netlink
@@ -21,15 +22,33 @@ public enum RulesetSource {
 
     /// A reader and an ipset name resolver in the chosen namespace.
     public static func session(for selector: NamespaceSelector) throws -> RulesetSession {
+        try session(for: selector, readingLegacy: false)
+    }
+
+    /// A reader and an ipset name resolver in the chosen namespace, plus, when `readingLegacy`, the
+    /// namespace's iptables-legacy tables of both families (read without creating any).
+    public static func session(for selector: NamespaceSelector, readingLegacy: Bool) throws -> RulesetSession {
         let handle: NamespaceHandle
         switch selector {
         case .current: handle = try NamespaceHandle.current()
         case .spec(let spec): handle = try NamespaceHandle(spec: spec)
         case .pid(let pid): handle = try NamespaceHandle(pid: pid)
         }
+        var legacy: [LegacyTable] = []
+        var legacyError: (any Error)?
+        if readingLegacy {
+            // A failed legacy read is the caller's to judge: fatal when only legacy tables were asked for,
+            // a warning next to the nf_tables listing otherwise.
+            do {
+                legacy = try LegacyReader.tables(in: handle, family: .ipv4) + LegacyReader.tables(in: handle, family: .ipv6)
+            } catch {
+                legacyError = error
+            }
+        }
         return RulesetSession(reader: RulesetReader(connection: try handle.connection(.netfilter)),
                               namespace: handle.id.label,
-                              ipsetNames: try? IPSetNameResolver(namespace: handle))
+                              ipsetNames: try? IPSetNameResolver(namespace: handle),
+                              legacyTables: legacy, legacyReadError: legacyError)
     }
 }
 
@@ -39,6 +58,11 @@ public struct RulesetSession {
     public let reader: RulesetReader
     public let namespace: String
     public let ipsetNames: IPSetNameResolver?
+    /// The iptables-legacy tables of both families, in kernel order (empty unless the session was opened
+    /// with `readingLegacy`).
+    public let legacyTables: [LegacyTable]
+    /// Why the legacy tables could not be read, when they were asked for and the read failed.
+    public let legacyReadError: (any Error)?
 
     /// The resolver as the closure renderers take.
     public var ipsetName: ((UInt16) -> String?)? {

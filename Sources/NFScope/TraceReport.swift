@@ -42,8 +42,10 @@ public struct TraceReport: Codable, Sendable {
         public var family: String
         public var table: String
         public var chain: String
-        /// nil for a chain policy.
+        /// nil for a chain policy and for iptables-legacy rules (they have no handle).
         public var handle: UInt64?
+        /// An iptables-legacy rule's 1-based position in its chain (nil otherwise).
+        public var position: UInt64?
         public var text: String?
     }
 
@@ -54,6 +56,10 @@ public struct TraceReport: Codable, Sendable {
         public var table: String?
         public var chain: String?
         public var handle: UInt64?
+        /// An iptables-legacy rule's 1-based position in its chain (nil otherwise).
+        public var position: UInt64?
+        /// `iptables-legacy` for a legacy rule or chain; nil otherwise (the table tells nftables from iptables-nft).
+        public var backend: String?
         public var text: String?
         public var effect: String
     }
@@ -127,16 +133,19 @@ extension TraceReport.DeliveryText {
 extension TraceReport.RuleText {
     init(_ rule: RuleReference, steps: [Step]) {
         let text = steps.last { $0.rule == rule }?.text
+        let legacy = rule.backend == LegacyRuleset.backend
         self.init(namespace: rule.namespace, backend: rule.backend, family: "\(rule.family)", table: rule.table,
-                  chain: rule.chain, handle: rule.handle, text: text)
+                  chain: rule.chain, handle: legacy ? nil : rule.handle, position: legacy ? rule.handle : nil, text: text)
     }
 }
 
 extension TraceReport.StepText {
     init(_ step: Step) {
+        let legacy = step.rule?.backend == LegacyRuleset.backend
         self.init(namespace: step.namespace, hook: step.hook, family: step.rule.map { "\($0.family)" },
-                  table: step.rule?.table, chain: step.rule?.chain, handle: step.rule?.handle, text: step.text,
-                  effect: step.effect)
+                  table: step.rule?.table, chain: step.rule?.chain, handle: legacy ? nil : step.rule?.handle,
+                  position: legacy ? step.rule?.handle : nil, backend: legacy ? LegacyRuleset.backend : nil,
+                  text: step.text, effect: step.effect)
     }
 }
 

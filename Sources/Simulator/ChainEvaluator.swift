@@ -88,15 +88,13 @@ public final class HookContext {
     }
 
     func reference(_ rule: Rule) -> RuleReference {
-        RuleReference(namespace: namespace.name, backend: index.backend(family: rule.family, table: rule.table),
-                      family: rule.family, table: rule.table, chain: rule.chain, handle: rule.handle)
+        let chain = Chain(family: rule.family, table: rule.table, name: rule.chain)
+        return index.reference(namespace: namespace.name, chain: chain, rule: rule)
     }
 
     func record(_ rule: Rule?, chain: Chain, effect: String) {
-        let reference = rule.map(reference) ?? RuleReference(
-            namespace: namespace.name, backend: index.backend(family: chain.family, table: chain.table),
-            family: chain.family, table: chain.table, chain: chain.name, handle: nil)
-        let text = rule.flatMap { trail.render?($0, index.snapshot.structure) }
+        let reference = index.reference(namespace: namespace.name, chain: chain, rule: rule)
+        let text = rule.flatMap { index.legacyText($0) ?? trail.render?($0, index.snapshot.structure) }
         trail.steps.append(Step(namespace: namespace.name, hook: hook.name(in: chain.family), rule: reference,
                                 text: text, effect: effect))
     }

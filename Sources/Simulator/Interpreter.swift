@@ -99,9 +99,7 @@ public struct Interpreter: ChainEvaluator {
 
     private func policyResult(_ policy: Verdict.Code, chain: Chain, context: HookContext) -> ChainResult {
         context.record(nil, chain: chain, effect: "policy \(policy)")
-        let reference = RuleReference(namespace: context.namespace.name,
-                                      backend: context.index.backend(family: chain.family, table: chain.table),
-                                      family: chain.family, table: chain.table, chain: chain.name, handle: nil)
+        let reference = context.index.reference(namespace: context.namespace.name, chain: chain, rule: nil)
         return ChainResult(verdict: chainVerdict(policy), rule: reference)
     }
 

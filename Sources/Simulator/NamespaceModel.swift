@@ -21,6 +21,8 @@ public struct NamespaceModel: Sendable {
     /// Where rules come from when they are read lazily (only the chains a packet reaches); when nil, the
     /// rules are those of `ruleset`.
     public var ruleSource: (any RuleSource)?
+    /// The namespace's iptables-legacy tables, run at their hooks next to the nf_tables chains.
+    public var legacy = LegacyRuleset()
 
     public init(name: String, ruleset: RulesetSnapshot = RulesetSnapshot(structure: RulesetStructure(), rules: []),
                 routes: RouteSnapshot, sysctls: NamespaceSysctls = .defaults, listeners: [Listener] = [],

@@ -49,6 +49,13 @@ extension PathRun {
         var ordered: [Chain] = []
         for group in groups {
             guard group.count > 1 else { ordered += group; continue }
+            // A chain without rules whose policy accepts does nothing: the order matters only among the others.
+            let index = simulator.indexes[namespace]
+            let active = group.filter { chain in
+                chain.base?.policy != .accept
+                    || !(index?.rules(family: chain.family, table: chain.table, chain: chain.name).isEmpty ?? false)
+            }
+            guard active.count > 1 else { ordered += group; continue }
             guard group.count <= 4 else {
                 trail.warn("\(group.count) base chains share a priority at \(hook.name(in: .inet)) in \(namespace); only their listed order is simulated")
                 ordered += group
@@ -56,7 +63,9 @@ extension PathRun {
             }
             let orders = permutations(group)
             let labels = orders.map { order in
-                "\(namespace) \(hook.name(in: .inet)): " + order.map { "\($0.family) \($0.table) \($0.name)" }.joined(separator: " before ")
+                "\(namespace) \(hook.name(in: .inet)): " + order.map { chain in
+                    simulator.indexes[namespace]?.label(chain) ?? "\(chain.family) \(chain.table) \(chain.name)"
+                }.joined(separator: " before ")
             }
             ordered += orders[trail.cursor.choose(.order(orders.count), labels: labels)]
         }
@@ -105,6 +114,10 @@ extension PathRun {
     }
 
     func describe(_ rule: RuleReference) -> String {
+        if rule.backend == LegacyRuleset.backend {
+            let position = rule.handle.map { "rule \($0)" } ?? "the policy"
+            return "\(position) of iptables-legacy \(rule.family) \(rule.table) \(rule.chain) in \(rule.namespace)"
+        }
         let handle = rule.handle.map { "rule handle \($0)" } ?? "the policy"
         return "\(handle) of \(rule.family) \(rule.table) \(rule.chain) in \(rule.namespace)"
     }

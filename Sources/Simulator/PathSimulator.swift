@@ -65,7 +65,7 @@ public struct PathSimulator: Sendable {
     public init(network: NetworkModel, evaluator: any ChainEvaluator = Interpreter(),
                 flowLookup: any FlowLookup = NoFlowLookup(), render: RuleRenderer? = nil) {
         self.network = network
-        self.indexes = network.namespaces.mapValues { RulesetIndex($0.ruleset, source: $0.ruleSource) }
+        self.indexes = network.namespaces.mapValues { RulesetIndex($0.ruleset, source: $0.ruleSource, legacy: $0.legacy) }
         self.evaluator = evaluator
         self.flowLookup = flowLookup
         self.render = render

@@ -72,7 +72,10 @@ struct RuleEvaluation {
     /// An expression or match the simulator cannot evaluate: both outcomes are explored, with unknown
     /// probabilities.
     mutating func unknown(_ what: String) -> Step {
-        context.trail.warn("\(what) in \(rule.table)/\(rule.chain) handle \(rule.handle) is not simulated; both ways explored")
+        let place = LegacyRuleset.isLegacy(table: rule.table)
+            ? "iptables-legacy \(LegacyRuleset.displayName(table: rule.table))/\(rule.chain) position \(rule.handle)"
+            : "\(rule.table)/\(rule.chain) handle \(rule.handle)"
+        context.trail.warn("\(what) in \(place) is not simulated; both ways explored")
         let choice = context.trail.cursor.choose(.random([nil, nil]),
                                                   labels: ["\(what) matches", "\(what) does not match"])
         effects.append(choice == 0 ? "assumed \(what) matches" : "assumed \(what) does not match")

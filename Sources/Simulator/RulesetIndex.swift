@@ -16,10 +16,20 @@ struct RulesetIndex: Sendable {
     private let dormantTables: Set<ChainKey>
 
     private let source: (any RuleSource)?
+    /// Rules of the iptables-legacy tables (always in memory: the x_tables blob is read whole).
+    private let legacyRules: [ChainKey: [Rule]]
+    private let legacyTexts: [String: String]
 
-    init(_ snapshot: RulesetSnapshot, source: (any RuleSource)? = nil) {
+    /// - Parameter legacy: iptables-legacy tables, merged into the structure so that their base chains
+    ///   take their places on the hooks.
+    init(_ nftables: RulesetSnapshot, source: (any RuleSource)? = nil, legacy: LegacyRuleset = LegacyRuleset()) {
+        var snapshot = nftables
+        snapshot.structure.tables += legacy.tables
+        snapshot.structure.chains += legacy.chains
         self.snapshot = snapshot
         self.source = source
+        legacyRules = Dictionary(grouping: legacy.rules) { ChainKey(family: $0.family, table: $0.table, chain: $0.chain) }
+        legacyTexts = legacy.texts
         rulesByChain = Dictionary(grouping: snapshot.rules) { ChainKey(family: $0.family, table: $0.table, chain: $0.chain) }
         setsByName = Dictionary(snapshot.structure.sets.map { (ChainKey(family: $0.family, table: $0.table, chain: $0.name), $0) },
                                 uniquingKeysWith: { first, _ in first })
@@ -31,6 +41,7 @@ struct RulesetIndex: Sendable {
 
     func rules(family: NFTFamily, table: String, chain: String) -> [Rule] {
         let key = ChainKey(family: family, table: table, chain: chain)
+        if LegacyRuleset.isLegacy(table: table) { return legacyRules[key] ?? [] }
         if let source {
             guard let chain = chainsByName[key] else { return [] }
             return source.rules(of: chain)
@@ -87,8 +98,31 @@ struct RulesetIndex: Sendable {
 
     /// Whether a table is one iptables-nft manages (its chain names and comments are iptables').
     func backend(family: NFTFamily, table: String) -> String {
+        if LegacyRuleset.isLegacy(table: table) { return LegacyRuleset.backend }
         let iptablesTables: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
         return (family == .ip || family == .ip6) && iptablesTables.contains(table) ? "iptables-nft" : "nftables"
+    }
+}
+
+extension RulesetIndex {
+    /// A reference to a rule (nil: a chain's policy) as steps and verdicts show it: legacy tables under
+    /// their own name, with the backend `iptables-legacy` and the rule's position as its handle.
+    func reference(namespace: String, chain: Chain, rule: Rule?) -> RuleReference {
+        RuleReference(namespace: namespace, backend: backend(family: chain.family, table: chain.table),
+                      family: chain.family, table: LegacyRuleset.displayName(table: chain.table),
+                      chain: rule?.chain ?? chain.name, handle: rule?.handle)
+    }
+
+    /// The `iptables-legacy-save` line of a legacy rule; nil for nf_tables rules.
+    func legacyText(_ rule: Rule) -> String? {
+        guard LegacyRuleset.isLegacy(table: rule.table) else { return nil }
+        return legacyTexts[LegacyRuleset.key(family: rule.family, table: rule.table, chain: rule.chain, position: rule.handle)]
+    }
+
+    /// `ip nat PREROUTING`, or `iptables-legacy ip nat PREROUTING` for a legacy chain.
+    func label(_ chain: Chain) -> String {
+        let legacy = LegacyRuleset.isLegacy(table: chain.table) ? LegacyRuleset.backend + " " : ""
+        return "\(legacy)\(chain.family) \(LegacyRuleset.displayName(table: chain.table)) \(chain.name)"
     }
 }
 

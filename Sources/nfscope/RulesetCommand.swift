@@ -11,7 +11,10 @@ struct RulesetCommand: ParsableCommand {
             --format nft prints what `nft list ruleset` prints; --format iptables prints the tables written by \
             iptables-nft as `iptables-nft-save` (and `ip6tables-nft-save`) would, and any rule without an \
             iptables form as a `# nfscope:` comment with its nft syntax; --format json prints the snapshot \
-            schema (schema_version 1). The read is consistent: it is replayed when the ruleset changes meanwhile.
+            schema (schema_version 1). The read is consistent: it is replayed when the ruleset changes meanwhile. \
+            --backend chooses nf_tables (nft), iptables-legacy x_tables tables (legacy, printed as \
+            `iptables-legacy-save` would), or both (all, the default: each part headed by a comment naming its \
+            backend when legacy tables exist).
             """
     )
 
@@ -37,25 +40,37 @@ struct RulesetCommand: ParsableCommand {
     @Option(name: .long, help: "nft, iptables or json.")
     var format: Format = .nft
 
+    @Option(name: .long, help: "nft, legacy or all: the nf_tables tables, the iptables-legacy (x_tables) ones, or both.")
+    var backend: RulesetBackendChoice = .all
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if netns != nil && pid != nil { throw ValidationError("--netns and --pid are exclusive") }
         if let family, NFTFamily(name: family) == nil { throw ValidationError("unknown family '\(family)'") }
         if let pid, pid <= 0 { throw ValidationError("--pid must be positive") }
+        if backend == .legacy, format == .nft, !output.json {
+            throw ValidationError("--backend legacy has no nft form (x_tables rules are not nf_tables rules); use --format iptables or json")
+        }
     }
 
     func run() throws {
         let selector: NamespaceSelector = pid.map { .pid($0) } ?? netns.map { .spec($0) } ?? .current
         let filter = RulesetFilter(family: family.flatMap(NFTFamily.init(name:)), table: table, chain: chain)
-        let session = try RulesetSource.session(for: selector)
+        let session = try RulesetSource.session(for: selector, readingLegacy: backend != .nft)
+        if let error = session.legacyReadError {
+            if backend == .legacy { throw error }
+            ExitStatus.printError("nfscope: warning: iptables-legacy tables not read, only nf_tables is shown: \(ProblemReport(error)?.message ?? "\(error)")")
+        }
         let effective: Format = output.json ? .json : format
         let sink = RulesetOutput()
         switch effective {
         case .nft: try RulesetPrinter.nft(session, filter: filter, output: sink)
-        case .iptables: try RulesetPrinter.iptables(session, filter: filter, output: sink)
-        case .json: try RulesetPrinter.json(session, filter: filter, output: sink)
+        case .iptables: try RulesetPrinter.iptables(session, filter: filter, backend: backend, output: sink)
+        case .json: try RulesetPrinter.json(session, filter: filter, backend: backend, output: sink)
         }
         sink.flush()
     }
 }
+
+extension RulesetBackendChoice: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import Foundation
+import Legacy
 import NFScope
 
 /// Streams the ruleset snapshot JSON (docs/ruleset-schema.md, `schema_version` 1): the document frame is
@@ -17,13 +18,16 @@ final class RulesetJSONWriter {
 
     private let ipsetName: ((UInt16) -> String?)?
 
-    init(structure: RulesetStructure, namespace: String, ipsetName: ((UInt16) -> String?)? = nil,
-         output: @escaping (String) -> Void) {
+    /// - Parameter legacyTables: iptables-legacy tables written as `legacy_tables` (the key is left out
+    ///   when there are none, so a namespace without them prints what it printed before).
+    init(structure: RulesetStructure, namespace: String, legacyTables: [LegacyTable] = [],
+         ipsetName: ((UInt16) -> String?)? = nil, output: @escaping (String) -> Void) throws {
         self.ipsetName = ipsetName
         self.structure = structure
         self.namespace = namespace
         self.output = output
-        output("{\"generation\":\(structure.generation),\"namespace\":\(Self.quoted(namespace)),"
+        let legacy = legacyTables.isEmpty ? "" : "\"legacy_tables\":" + (try Self.legacyArray(legacyTables)) + ","
+        output("{\"generation\":\(structure.generation),\(legacy)\"namespace\":\(Self.quoted(namespace)),"
                + "\"schema_version\":\(Self.schemaVersion),\"tables\":[")
     }
 

@@ -4,7 +4,9 @@ import NFScope
 /// as soon as their chain is rendered, and the text goes to a `RulesetOutput`.
 enum RulesetPrinter {
     /// A filter that names a table or chain the namespace does not have is an error, as in `nft list table`.
-    static func check(_ structure: RulesetStructure, _ filter: RulesetFilter, namespace: String) throws {
+    static func check(_ structure: RulesetStructure, _ filter: RulesetFilter, namespace: String,
+                      requireMatch: Bool = true) throws {
+        guard requireMatch else { return }
         if let table = filter.table, structure.tables.isEmpty {
             throw CommandFailure(message: "no table '\(table)'\(filter.family.map { " in family \($0)" } ?? "") in network namespace \(namespace)",
                                  exitCode: ExitStatus.environment)
@@ -14,13 +16,14 @@ enum RulesetPrinter {
         }
     }
 
-    static func nft(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
+    static func nft(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput,
+                    requireMatch: Bool) throws {
         let (reader, namespace) = (session.reader, session.namespace)
         var writer: NFTRulesetWriter?
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
-                try check(structure, filter, namespace: namespace)
+                try check(structure, filter, namespace: namespace, requireMatch: requireMatch)
                 writer = NFTRulesetWriter(structure: structure, namespace: namespace,
                                           chainsOnly: filter.chain != nil) { output.write($0) }
             case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
@@ -33,7 +36,10 @@ enum RulesetPrinter {
     }
 
     /// `iptables-nft-save` for the ip family, then `ip6tables-nft-save` for ip6 (unless --family chose one).
-    static func iptables(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
+    /// - Parameter requireMatch: a `--table`/`--chain` nf_tables does not have is an error (not when the
+    ///   legacy backend has it).
+    static func iptables(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput,
+                         requireMatch: Bool = true) throws {
         let (reader, namespace) = (session.reader, session.namespace)
         let families: [NFTFamily] = filter.family.map { [$0] } ?? [.ip, .ip6]
         var writers: [NFTFamily: IptablesSaveWriter] = [:]
@@ -52,7 +58,7 @@ enum RulesetPrinter {
         try reader.stream(filter, order: order) { event in
             switch event {
             case .structure(let structure):
-                try check(structure, filter, namespace: namespace)
+                try check(structure, filter, namespace: namespace, requireMatch: requireMatch)
                 for family in families {
                     writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace,
                                                          ipsetName: session.ipsetName) { output.write($0) }
@@ -74,15 +80,24 @@ enum RulesetPrinter {
         }
     }
 
-    static func json(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
+    /// The snapshot document; with `--backend all` it carries the legacy tables as `legacy_tables` (when
+    /// there are any), with `--backend legacy` only them (docs/ruleset-schema.md).
+    static func json(_ session: RulesetSession, filter: RulesetFilter, backend: RulesetBackendChoice,
+                     output: RulesetOutput) throws {
         let (reader, namespace) = (session.reader, session.namespace)
+        let legacy = backend == .nft ? [] : legacyTables(session, filter: filter)
+        if backend == .legacy {
+            try checkLegacy(legacy, filter: filter, namespace: namespace)
+            output.write(try RulesetJSONWriter.legacyOnlyDocument(legacy, namespace: namespace) + "\n")
+            return
+        }
         var writer: RulesetJSONWriter?
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
-                try check(structure, filter, namespace: namespace)
-                writer = RulesetJSONWriter(structure: structure, namespace: namespace,
-                                           ipsetName: session.ipsetName) { output.write($0) }
+                try check(structure, filter, namespace: namespace, requireMatch: legacy.isEmpty)
+                writer = try RulesetJSONWriter(structure: structure, namespace: namespace, legacyTables: legacy,
+                                               ipsetName: session.ipsetName) { output.write($0) }
             case .rules(let chain, let rules): try writer?.write(chain: chain, rules: rules)
             case .restart:
                 try output.restart()

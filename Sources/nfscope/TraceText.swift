@@ -22,7 +22,7 @@ enum TraceText {
         }
         if let rule = report.decisiveRule {
             text += "\ndecisive rule: \(rule.namespace) \(rule.backend) \(rule.family) \(rule.table) \(rule.chain) "
-            text += rule.handle.map { "handle \($0)" } ?? "policy"
+            text += rule.position.map { "position \($0)" } ?? rule.handle.map { "handle \($0)" } ?? "policy"
             if let ruleText = rule.text { text += ": \(ruleText)" }
             text += "\n"
         }
@@ -41,8 +41,9 @@ enum TraceText {
         for step in steps {
             var line = "\(indent)\(step.namespace) \(step.hook)"
             if let table = step.table, let chain = step.chain, let family = step.family {
+                line += step.backend.map { " \($0)" } ?? ""
                 line += " \(family) \(table) \(chain)"
-                line += step.handle.map { " #\($0)" } ?? ""
+                line += step.position.map { " position \($0)" } ?? step.handle.map { " #\($0)" } ?? ""
             }
             line += ": \(step.effect)"
             if let ruleText = step.text { line += "\n\(indent)    \(ruleText)" }
