@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "nfscope", targets: ["nfscope"]),
         // Generated kube-proxy rulesets, for the benchmark package (test support, not part of the tool).
         .library(name: "RulesetCorpus", targets: ["RulesetCorpus"]),
+        // The same kube-proxy rulesets as typed simulator models (no kernel needed), for the simulator benchmarks.
+        .library(name: "SimulatorCorpus", targets: ["SimulatorCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -65,6 +67,9 @@ let package = Package(
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         // Generated rulesets (kube-proxy iptables and nftables modes) for differential tests and benchmarks.
         .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
+        // Kube-proxy nodes as typed NamespaceModels, rules as iptables-nft stores them (tests and benchmarks).
+        .target(name: "SimulatorCorpus", dependencies: ["Simulator", "NFTables", "Route", "NetCore", "RulesetCorpus"],
+                path: "Tests/SimulatorCorpus", swiftSettings: strict),
         .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
                     swiftSettings: strict),
         .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore", "NetlinkTesting"],
@@ -78,7 +83,8 @@ let package = Package(
                     dependencies: ["Netlink", "NetCore", "NetlinkTesting",
                                    .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink"],
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink",
+                                                           "SimulatorCorpus"],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
