@@ -48,44 +48,63 @@ extension CompiledRuleset {
                                                 _ cursors: UnsafeMutableBufferPointer<Int32>) -> CompiledChainResult {
         var depth = 0
         var chainID = start
+        var header = headers[Int(chainID)]
         var linearNext: Int32 = 0
-        prepare(chainID, from: 0, packet, cursors, &linearNext)
+        prepare(header, from: 0, packet, cursors, &linearNext)
         while true {
-            guard let position = next(chainID, cursors, &linearNext) else {
+            let position = next(header, cursors, &linearNext)
+            guard position >= 0 else {
                 if depth > 0 {
                     depth -= 1
                     let frame = stack[depth]
                     chainID = Int32(truncatingIfNeeded: frame >> 32)
-                    prepare(chainID, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
+                    header = headers[Int(chainID)]
+                    prepare(header, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
                     continue
                 }
-                let policy = chains[Int(start)].policy
-                observer.recordPolicy(chain: start, code: policy)
-                return CompiledChainResult(verdict: Self.verdict(policy), chain: start, position: -1)
+                return policy(start, &observer)
             }
-            let rule = chains[Int(chainID)].rules[Int(position)]
-            var action: CompiledAction
+            let rule = rules[Int(header.ruleStart + position)]
+            var kind = rule.kind
+            var argument = rule.argument
+            var interpretedAction: CompiledAction?
             if rule.interpreted {
                 guard let interpreted = observer.interpret(chain: chainID, rule: position, packet: &packet) else {
                     return CompiledChainResult(verdict: .needsInterpreter, chain: chainID, position: position)
                 }
-                guard let result = interpreted else { continue }  // no match
-                action = result
+                guard let action = interpreted else { continue }  // no match
+                interpretedAction = action
+                switch action {
+                case .fallThrough: kind = .fallThrough
+                case .accept: kind = .accept
+                case .drop: kind = .drop
+                case .jump(let target): kind = .jump; argument = target
+                case .goto(let target): kind = .goto; argument = target
+                case .missingTarget: kind = .missingTarget
+                case .return: kind = .return
+                case .nat, .reject, .unfollowable: kind = .other
+                }
             } else {
                 guard evaluate(rule, chainID, position, &packet, &observer) else { continue }
-                action = rule.action
             }
-            switch action {
+            switch kind {
             case .fallThrough:
                 continue
-            case .accept, .drop, .unfollowable, .nat, .reject:
+            case .accept:
+                observer.record(chain: chainID, rule: position, action: .accept)
+                return CompiledChainResult(verdict: .accept, chain: chainID, position: position)
+            case .drop:
+                observer.record(chain: chainID, rule: position, action: .drop)
+                return CompiledChainResult(verdict: .drop, chain: chainID, position: position)
+            case .other:
+                let action = interpretedAction ?? actions[Int(argument)]
                 observer.record(chain: chainID, rule: position, action: action)
                 return CompiledChainResult(verdict: Self.verdict(action), chain: chainID, position: position)
             case .missingTarget:
                 observer.warnMissingTarget(chain: chainID, rule: position)
-            case .jump(let target), .goto(let target):
-                observer.record(chain: chainID, rule: position, action: action)
-                if case .jump = action {
+            case .jump, .goto:
+                observer.record(chain: chainID, rule: position, action: kind == .jump ? .jump(argument) : .goto(argument))
+                if kind == .jump {
                     guard depth < 16 else {
                         observer.warnDeepStack()
                         return CompiledChainResult(verdict: .drop, chain: chainID, position: position)
@@ -93,21 +112,25 @@ extension CompiledRuleset {
                     stack[depth] = Int64(chainID) << 32 | Int64(position + 1)
                     depth += 1
                 }
-                chainID = target
-                prepare(chainID, from: 0, packet, cursors, &linearNext)
+                chainID = argument
+                header = headers[Int(chainID)]
+                prepare(header, from: 0, packet, cursors, &linearNext)
             case .return:
-                observer.record(chain: chainID, rule: position, action: action)
-                guard depth > 0 else {
-                    let policy = chains[Int(start)].policy
-                    observer.recordPolicy(chain: start, code: policy)
-                    return CompiledChainResult(verdict: Self.verdict(policy), chain: start, position: -1)
-                }
+                observer.record(chain: chainID, rule: position, action: .return)
+                guard depth > 0 else { return policy(start, &observer) }
                 depth -= 1
                 let frame = stack[depth]
                 chainID = Int32(truncatingIfNeeded: frame >> 32)
-                prepare(chainID, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
+                header = headers[Int(chainID)]
+                prepare(header, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
             }
         }
+    }
+
+    private func policy<O: CompiledObserver>(_ start: Int32, _ observer: inout O) -> CompiledChainResult {
+        let policy = headers[Int(start)].policy
+        observer.recordPolicy(chain: start, code: policy)
+        return CompiledChainResult(verdict: Self.verdict(policy), chain: start, position: -1)
     }
 
     static func verdict(_ code: Verdict.Code) -> CompiledVerdict {
@@ -133,33 +156,46 @@ extension CompiledRuleset {
 
     /// Sets the cursors of a chain for rules at positions `from` and later: per dispatch class the rules of
     /// the packet's key, then the residue. A chain without classes walks every rule (`linearNext`).
-    private func prepare(_ chainID: Int32, from: Int32, _ packet: FastPacket, _ cursors: UnsafeMutableBufferPointer<Int32>,
+    @inline(__always)
+    private func prepare(_ header: ChainHeader, from: Int32, _ packet: FastPacket, _ cursors: UnsafeMutableBufferPointer<Int32>,
                          _ linearNext: inout Int32) {
-        let chain = chains[Int(chainID)]
-        guard let residue = chain.residue else {
+        guard !header.linear else {
             linearNext = from
             return
         }
         var slot = 0
-        for dispatch in chain.classes {
-            var key = Wide.zero
-            var found = true
-            for masked in dispatch.windows {
-                guard let value = packet.read(masked.window) else { found = false; break }
-                key.append(value & masked.mask, length: Int(masked.window.length))
-            }
-            if found, let range = dispatch.table[key] {
-                cursors[slot] = Self.lowerBound(chain.ruleLists, range, from)
+        for c in header.classStart..<header.classStart + header.classCount {
+            let dispatch = classes[Int(c)]
+            cursors[slot] = 0
+            cursors[slot + 1] = 0
+            if let range = lookup(dispatch, packet) {
+                cursors[slot] = Self.lowerBound(ruleLists, range, from)
                 cursors[slot + 1] = range.upperBound
-            } else {
-                cursors[slot] = 0
-                cursors[slot + 1] = 0
             }
             slot += 2
         }
-        cursors[slot] = Self.lowerBound(residue, 0..<Int32(residue.count), from)
-        cursors[slot + 1] = Int32(residue.count)
+        cursors[slot] = Self.lowerBound(residues, header.residueStart..<header.residueStart + header.residueCount, from)
+        cursors[slot + 1] = header.residueStart + header.residueCount
         linearNext = -1
+    }
+
+    /// The rule list of the packet's key in a class, if any.
+    @inline(__always)
+    private func lookup(_ dispatch: ClassHeader, _ packet: FastPacket) -> Range<Int32>? {
+        var key = Wide.zero
+        for w in dispatch.windowStart..<dispatch.windowStart + dispatch.windowCount {
+            let masked = classWindows[Int(w)]
+            guard let value = packet.read(masked.window) else { return nil }
+            key.append(value & masked.mask, length: Int(masked.window.length))
+        }
+        let mask = Int(dispatch.slotMask)
+        var index = Int(truncatingIfNeeded: HashSlot.hash(key) >> 32) & mask
+        while true {
+            let slot = slots[Int(dispatch.slotStart) + index]
+            if slot.end < 0 { return nil }
+            if slot.lo == key.lo && slot.hi == key.hi { return slot.start..<slot.end }
+            index = (index + 1) & mask
+        }
     }
 
     private static func lowerBound(_ list: [Int32], _ range: Range<Int32>, _ value: Int32) -> Int32 {
@@ -171,30 +207,28 @@ extension CompiledRuleset {
         return low
     }
 
-    /// The next candidate position of the chain in rule order, advancing its cursor.
+    /// The next candidate position of the chain in rule order (-1 at the end), advancing its cursor.
     @inline(__always)
-    private func next(_ chainID: Int32, _ cursors: UnsafeMutableBufferPointer<Int32>, _ linearNext: inout Int32) -> Int32? {
-        let chain = chains[Int(chainID)]
-        if linearNext >= 0 {
-            guard linearNext < Int32(chain.rules.count) else { return nil }
+    private func next(_ header: ChainHeader, _ cursors: UnsafeMutableBufferPointer<Int32>, _ linearNext: inout Int32) -> Int32 {
+        if header.linear {
+            guard linearNext < header.ruleCount else { return -1 }
             defer { linearNext += 1 }
             return linearNext
         }
-        guard let residue = chain.residue else { return nil }
         var best = Int32.max, bestSlot = -1
         var slot = 0
-        for _ in chain.classes {
+        for _ in 0..<header.classCount {
             if cursors[slot] < cursors[slot + 1] {
-                let candidate = chain.ruleLists[Int(cursors[slot])]
+                let candidate = ruleLists[Int(cursors[slot])]
                 if candidate < best { best = candidate; bestSlot = slot }
             }
             slot += 2
         }
         if cursors[slot] < cursors[slot + 1] {
-            let candidate = residue[Int(cursors[slot])]
+            let candidate = residues[Int(cursors[slot])]
             if candidate < best { best = candidate; bestSlot = slot }
         }
-        guard bestSlot >= 0 else { return nil }
+        guard bestSlot >= 0 else { return -1 }
         cursors[bestSlot] += 1
         return best
     }
@@ -203,43 +237,69 @@ extension CompiledRuleset {
 
     /// Runs a rule's ops; false as soon as one fails.
     @inline(__always)
-    private func evaluate<O: CompiledObserver>(_ rule: CompiledRule, _ chainID: Int32, _ position: Int32,
+    private func evaluate<O: CompiledObserver>(_ rule: PackedRule, _ chainID: Int32, _ position: Int32,
                                                _ packet: inout FastPacket, _ observer: inout O) -> Bool {
         var index = Int(rule.opStart)
         let end = Int(rule.opEnd)
         while index < end {
-            switch ops[index] {
-            case .test(let window, let mask, let op, let value, let upper):
-                guard let loaded = packet.read(window) else { return false }
-                let x = loaded & mask
+            let op = ops[index]
+            index += 1
+            switch op.kind {
+            case .test:
+                guard let loaded = packet.read(op.window) else { return false }
+                let x = loaded.lo & op.a, value = op.b
                 let passed: Bool
-                switch op {
-                case .eq: passed = x == value
-                case .neq: passed = x != value
-                case .lt: passed = x < value
-                case .lte: passed = !(value < x)
-                case .gt: passed = value < x
-                case .gte: passed = !(x < value)
-                case .inRange: passed = !(x < value) && !(upper < x)
-                case .outOfRange: passed = x < value || upper < x
+                switch op.test {
+                case TestOp.eq.rawValue: passed = x == value
+                case TestOp.neq.rawValue: passed = x != value
+                case TestOp.lt.rawValue: passed = x < value
+                case TestOp.lte.rawValue: passed = x <= value
+                case TestOp.gt.rawValue: passed = x > value
+                case TestOp.gte.rawValue: passed = x >= value
+                case TestOp.inRange.rawValue: passed = x >= value && x <= op.c
+                default: passed = x < value || x > op.c
                 }
                 guard passed else { return false }
-            case .ports(let tcp, let source, let destination, let flagMask, let flagCompare, let invert):
-                guard packet.proto == (tcp ? 6 : 17) else { return false }
-                guard source.contains(packet.sourcePort) != (invert & 0x01 != 0) else { return false }
-                guard destination.contains(packet.destinationPort) != (invert & 0x02 != 0) else { return false }
-                if tcp, (packet.tcpFlags & flagMask == flagCompare) == (invert & 0x04 != 0) { return false }
-            case .ctState(let mask, let inverted):
-                guard (packet.conntrackStateBits & mask != 0) != inverted else { return false }
-            case .destinationLocal(let inverted):
-                guard routes.isLocal(packet.destination, ipv6: packet.isIPv6) != inverted else { return false }
-            case .choice(let probability, let label):
-                guard observer.choose(probability: probability, label: label) == 0 else { return false }
-            case .mark(let and, let or, let xor):
-                packet.mark = (packet.mark & and | or) ^ xor
+            case .wideTest:
+                guard let loaded = packet.read(op.window) else { return false }
+                let test = wideTests[Int(op.a)]
+                let x = loaded & test.mask, value = test.value
+                let passed: Bool
+                switch op.test {
+                case TestOp.eq.rawValue: passed = x == value
+                case TestOp.neq.rawValue: passed = x != value
+                case TestOp.lt.rawValue: passed = x < value
+                case TestOp.lte.rawValue: passed = !(value < x)
+                case TestOp.gt.rawValue: passed = value < x
+                case TestOp.gte.rawValue: passed = !(x < value)
+                case TestOp.inRange.rawValue: passed = !(x < value) && !(test.upper < x)
+                default: passed = x < value || test.upper < x
+                }
+                guard passed else { return false }
+            case .ports:
+                guard packet.proto == (op.b == 1 ? 6 : 17) else { return false }
+                let sourceLow = UInt16(truncatingIfNeeded: op.a), sourceHigh = UInt16(truncatingIfNeeded: op.a >> 16)
+                let destinationLow = UInt16(truncatingIfNeeded: op.a >> 32), destinationHigh = UInt16(truncatingIfNeeded: op.a >> 48)
+                let invert = op.test
+                guard (packet.sourcePort >= sourceLow && packet.sourcePort <= sourceHigh) != (invert & 0x01 != 0),
+                      (packet.destinationPort >= destinationLow && packet.destinationPort <= destinationHigh) != (invert & 0x02 != 0)
+                else { return false }
+                if op.b == 1 {
+                    let flagMask = UInt8(truncatingIfNeeded: op.flags), flagCompare = UInt8(truncatingIfNeeded: op.flags >> 8)
+                    if (packet.tcpFlags & flagMask == flagCompare) == (invert & 0x04 != 0) { return false }
+                }
+            case .ctState:
+                guard (packet.conntrackStateBits & op.flags != 0) != (op.test != 0) else { return false }
+            case .destinationLocal:
+                guard routes.isLocal(packet.destination, ipv6: packet.isIPv6) != (op.test != 0) else { return false }
+            case .choice:
+                guard observer.choose(probability: Double(bitPattern: op.b), label: Int32(truncatingIfNeeded: op.a)) == 0
+                else { return false }
+            case .mark:
+                let and = UInt32(truncatingIfNeeded: op.a), or = UInt32(truncatingIfNeeded: op.a >> 32)
+                packet.mark = (packet.mark & and | or) ^ UInt32(truncatingIfNeeded: op.b)
                 observer.markSet(chain: chainID, rule: position, mark: packet.mark)
             }
-            index += 1
         }
         return true
     }

@@ -90,7 +90,7 @@ enum CompiledAction: Sendable {
     case reject(RejectKind)
 }
 
-/// A rule lowered to ops, or marked for the interpreter.
+/// A rule lowered to ops, or marked for the interpreter (compile-time form).
 struct CompiledRule: Sendable {
     var opStart: Int32
     var opEnd: Int32
@@ -99,31 +99,88 @@ struct CompiledRule: Sendable {
     var interpreted: Bool
 }
 
+/// A dispatch class of a chain (compile-time form): rules whose leading exact tests cover the same
+/// windows, by key value.
+struct DispatchClass: Sendable {
+    /// The windows of the key, each with its mask.
+    var windows: [MaskedWindow]
+    /// Key → the class's rule positions in ascending order.
+    var members: [Wide: [Int32]]
+}
+
 struct MaskedWindow: Hashable, Sendable {
     var window: FieldWindow
     var mask: Wide
 }
 
-/// A dispatch class of a chain: rules whose leading exact tests cover the same windows, hashed by value.
-struct DispatchClass: Sendable {
-    /// The windows of the key, each with its mask.
-    var windows: [MaskedWindow]
-    /// Key → range in `ruleLists` (rule positions in ascending order).
-    var table: [Wide: Range<Int32>]
-}
-
-/// One chain: its rules, dispatch classes and residue (rules in no class), positions in rule order.
+/// A chain's names and rule identities, for references and the interpreter (not on the hot path).
 struct CompiledChain: Sendable {
     var family: NFTFamily
     var table: String
     var name: String
-    var rules: [CompiledRule]
-    /// Index into the namespace's `sourceRules` of each rule (for references and the interpreter).
+    /// Index into the namespace's `sourceRules` of each rule.
     var ruleIDs: [Int32]
-    var classes: [DispatchClass]
-    var ruleLists: [Int32]
-    /// Rules in no class, ascending; nil when the chain has no classes (every rule is a candidate).
-    var residue: [Int32]?
+}
+
+// MARK: the runtime form: flat arrays of plain values
+
+/// A chain's slice of the flat tables.
+struct ChainHeader: Sendable {
+    var ruleStart: Int32
+    var ruleCount: Int32
+    var classStart: Int32
+    var classCount: Int32
+    var residueStart: Int32
+    var residueCount: Int32
+    /// No classes: every rule is a candidate, in order.
+    var linear: Bool
     var policy: Verdict.Code
-    var isBase: Bool
+}
+
+/// A rule at run time: its op range, and its action as a kind plus an argument (a chain for jump/goto,
+/// an index into `actions` for NAT, reject and unfollowable verdicts).
+struct PackedRule: Sendable {
+    enum Kind: UInt8, Sendable { case fallThrough, accept, drop, jump, goto, missingTarget, `return`, other }
+    var opStart: Int32
+    var opEnd: Int32
+    var argument: Int32
+    var kind: Kind
+    var interpreted: Bool
+}
+
+/// One op in 32 bytes (see ``CompiledOp`` for the meaning): small fields, then three words whose use
+/// depends on the kind.
+struct PackedOp: Sendable {
+    enum Kind: UInt8, Sendable { case test, wideTest, ports, ctState, destinationLocal, choice, mark }
+    var kind: Kind
+    /// `TestOp` for tests; invert bits for ports; inverted (0/1) for ctState and destinationLocal; TCP (1) for ports in `flags`.
+    var test: UInt8
+    var window: FieldWindow
+    var flags: UInt16
+    var a: UInt64
+    var b: UInt64
+    var c: UInt64
+}
+
+/// A class's slice of the flat windows and of the open-addressing key table.
+struct ClassHeader: Sendable {
+    var windowStart: Int32
+    var windowCount: Int32
+    var slotStart: Int32
+    var slotMask: Int32
+}
+
+/// A key table slot: the key and its rule list range; `end < 0` marks an empty slot.
+struct HashSlot: Sendable {
+    var hi: UInt64
+    var lo: UInt64
+    var start: Int32
+    var end: Int32
+
+    static let empty = HashSlot(hi: 0, lo: 0, start: 0, end: -1)
+
+    @inline(__always)
+    static func hash(_ key: Wide) -> UInt64 {
+        (key.lo &* 0x9e37_79b9_7f4a_7c15 ^ key.hi &* 0xc2b2_ae3d_27d4_eb4f) &* 0xff51_afd7_ed55_8ccd
+    }
 }

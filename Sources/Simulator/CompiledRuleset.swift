@@ -5,13 +5,25 @@ import NFTables
 /// chain's rules indexed by the values of their leading exact tests (hash dispatch on kube-proxy's
 /// (destination, protocol, port); one class per prefix length of address matches, a tuple space), and
 /// the rest kept as an ordered residue. Candidates are merged in rule order, so first-match order holds.
+/// At run time everything is in flat arrays of plain values.
 public final class CompiledRuleset: Sendable {
     let chains: [CompiledChain]
-    let ops: [CompiledOp]
     let labels: [String]
     let sourceRules: [Rule]
     let chainIDs: [RulesetIndex.ChainKey: Int32]
     let routes: CompiledRoutes
+
+    let headers: [ChainHeader]
+    let rules: [PackedRule]
+    let actions: [CompiledAction]
+    let ops: [PackedOp]
+    let wideTests: [(mask: Wide, value: Wide, upper: Wide)]
+    let classes: [ClassHeader]
+    let classWindows: [MaskedWindow]
+    let slots: [HashSlot]
+    let ruleLists: [Int32]
+    let residues: [Int32]
+
     /// Rules lowered to ops.
     public let compiledRules: Int
     /// Rules beyond the compiled subset, run by the interpreter when reached.
@@ -38,26 +50,24 @@ public final class CompiledRuleset: Sendable {
                 .append(Int32(position))
         }
         var lowering = RuleLowering(chainIDs: chainIDs, addressTypes: routes.isExact)
-        var ops: [CompiledOp] = []
+        var builder = Builder()
         var chains: [CompiledChain?] = Array(repeating: nil, count: chainIDs.count)
+        var headers: [ChainHeader?] = Array(repeating: nil, count: chainIDs.count)
         var compiled = 0, interpreted = 0, indexed = 0
         for chain in snapshot.structure.chains {
             let key = RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)
             guard let id = chainIDs[key], chains[Int(id)] == nil else { continue }
             let ids = rulesByChain[key] ?? []
-            var rules: [CompiledRule] = []
+            let ruleStart = Int32(builder.rules.count)
             var signatures: [[MaskedWindow]: [(Int32, Wide)]] = [:]
             for (position, ruleID) in ids.enumerated() {
-                let rule = snapshot.rules[Int(ruleID)]
-                guard let (ruleOps, action) = lowering.lower(rule) else {
-                    rules.append(CompiledRule(opStart: 0, opEnd: 0, action: .fallThrough, interpreted: true))
+                guard let (ruleOps, action) = lowering.lower(snapshot.rules[Int(ruleID)]) else {
+                    builder.rules.append(PackedRule(opStart: 0, opEnd: 0, argument: 0, kind: .fallThrough, interpreted: true))
                     interpreted += 1
                     continue
                 }
                 compiled += 1
-                let start = Int32(ops.count)
-                ops += ruleOps
-                rules.append(CompiledRule(opStart: start, opEnd: Int32(ops.count), action: action, interpreted: false))
+                builder.add(ruleOps, action)
                 if let (signature, value) = Self.signature(ruleOps) {
                     signatures[signature, default: []].append((Int32(position), value))
                 }
@@ -65,34 +75,43 @@ public final class CompiledRuleset: Sendable {
             let kept = signatures.filter { $0.value.count >= Self.minClassSize }
                 .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value[0].0 < $1.value[0].0 }
                 .prefix(Self.maxClasses)
-            var classes: [DispatchClass] = []
-            var lists: [Int32] = []
+            let classStart = Int32(builder.classes.count)
             var inClass = Set<Int32>()
             for (signature, members) in kept {
                 var grouped: [Wide: [Int32]] = [:]
-                for (position, value) in members { grouped[value, default: []].append(position) }
-                var table: [Wide: Range<Int32>] = [:]
-                for (value, positions) in grouped {
-                    let start = Int32(lists.count)
-                    lists += positions
-                    table[value] = start..<Int32(lists.count)
+                for (position, value) in members {
+                    grouped[value, default: []].append(position)
+                    inClass.insert(position)
                 }
-                for (position, _) in members { inClass.insert(position) }
-                classes.append(DispatchClass(windows: signature, table: table))
+                builder.addClass(DispatchClass(windows: signature, members: grouped))
             }
             indexed += inClass.count
-            let residue: [Int32]? = classes.isEmpty ? nil : (0..<Int32(rules.count)).filter { !inClass.contains($0) }
-            chains[Int(id)] = CompiledChain(family: chain.family, table: chain.table, name: chain.name, rules: rules,
-                                            ruleIDs: ids, classes: classes, ruleLists: lists, residue: residue,
-                                            policy: chain.base?.policy ?? .accept, isBase: chain.base != nil)
+            let residueStart = Int32(builder.residues.count)
+            if !kept.isEmpty { builder.residues += (0..<Int32(ids.count)).filter { !inClass.contains($0) } }
+            headers[Int(id)] = ChainHeader(ruleStart: ruleStart, ruleCount: Int32(ids.count), classStart: classStart,
+                                           classCount: Int32(kept.count), residueStart: residueStart,
+                                           residueCount: Int32(builder.residues.count) - residueStart, linear: kept.isEmpty,
+                                           policy: chain.base?.policy ?? .accept)
+            chains[Int(id)] = CompiledChain(family: chain.family, table: chain.table, name: chain.name, ruleIDs: ids)
         }
         self.chains = chains.enumerated().map { index, chain in
-            chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", rules: [], ruleIDs: [], classes: [],
-                                   ruleLists: [], residue: nil, policy: .accept, isBase: false)
+            chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", ruleIDs: [])
         }
-        self.ops = ops
-        self.labels = lowering.labels
-        self.sourceRules = snapshot.rules
+        self.headers = headers.map {
+            $0 ?? ChainHeader(ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0, residueStart: 0, residueCount: 0,
+                              linear: true, policy: .accept)
+        }
+        rules = builder.rules
+        actions = builder.actions
+        ops = builder.ops
+        wideTests = builder.wideTests
+        classes = builder.classes
+        classWindows = builder.classWindows
+        slots = builder.slots
+        ruleLists = builder.ruleLists
+        residues = builder.residues
+        labels = lowering.labels
+        sourceRules = snapshot.rules
         compiledRules = compiled
         interpretedRules = interpreted
         indexedRules = indexed
@@ -117,5 +136,82 @@ public final class CompiledRuleset: Sendable {
     /// The compiled chain of a chain, if the snapshot holds it.
     func chainID(_ chain: Chain) -> Int32? {
         chainIDs[RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)]
+    }
+
+    /// Packs compile-time ops, actions and classes into the flat runtime arrays.
+    private struct Builder {
+        var rules: [PackedRule] = []
+        var actions: [CompiledAction] = []
+        var ops: [PackedOp] = []
+        var wideTests: [(mask: Wide, value: Wide, upper: Wide)] = []
+        var classes: [ClassHeader] = []
+        var classWindows: [MaskedWindow] = []
+        var slots: [HashSlot] = []
+        var ruleLists: [Int32] = []
+        var residues: [Int32] = []
+
+        mutating func add(_ compiled: [CompiledOp], _ action: CompiledAction) {
+            let start = Int32(ops.count)
+            for op in compiled { ops.append(pack(op)) }
+            var rule = PackedRule(opStart: start, opEnd: Int32(ops.count), argument: 0, kind: .fallThrough, interpreted: false)
+            switch action {
+            case .fallThrough: rule.kind = .fallThrough
+            case .accept: rule.kind = .accept
+            case .drop: rule.kind = .drop
+            case .jump(let target): rule.kind = .jump; rule.argument = target
+            case .goto(let target): rule.kind = .goto; rule.argument = target
+            case .missingTarget: rule.kind = .missingTarget
+            case .return: rule.kind = .return
+            case .nat, .reject, .unfollowable:
+                rule.kind = .other
+                rule.argument = Int32(actions.count)
+                actions.append(action)
+            }
+            rules.append(rule)
+        }
+
+        private mutating func pack(_ op: CompiledOp) -> PackedOp {
+            let none = FieldWindow(source: .network, offset: 0, length: 0)
+            switch op {
+            case .test(let window, let mask, let test, let value, let upper):
+                if window.length <= 8 {
+                    return PackedOp(kind: .test, test: test.rawValue, window: window, flags: 0, a: mask.lo, b: value.lo, c: upper.lo)
+                }
+                wideTests.append((mask, value, upper))
+                return PackedOp(kind: .wideTest, test: test.rawValue, window: window, flags: 0,
+                                a: UInt64(wideTests.count - 1), b: 0, c: 0)
+            case .ports(let tcp, let source, let destination, let flagMask, let flagCompare, let invert):
+                let ranges = UInt64(source.lowerBound) | UInt64(source.upperBound) << 16
+                    | UInt64(destination.lowerBound) << 32 | UInt64(destination.upperBound) << 48
+                return PackedOp(kind: .ports, test: invert, window: none, flags: UInt16(flagMask) | UInt16(flagCompare) << 8,
+                                a: ranges, b: tcp ? 1 : 0, c: 0)
+            case .ctState(let mask, let inverted):
+                return PackedOp(kind: .ctState, test: inverted ? 1 : 0, window: none, flags: mask, a: 0, b: 0, c: 0)
+            case .destinationLocal(let inverted):
+                return PackedOp(kind: .destinationLocal, test: inverted ? 1 : 0, window: none, flags: 0, a: 0, b: 0, c: 0)
+            case .choice(let probability, let label):
+                return PackedOp(kind: .choice, test: 0, window: none, flags: 0, a: UInt64(label), b: probability.bitPattern, c: 0)
+            case .mark(let and, let or, let xor):
+                return PackedOp(kind: .mark, test: 0, window: none, flags: 0, a: UInt64(and) | UInt64(or) << 32, b: UInt64(xor), c: 0)
+            }
+        }
+
+        /// A class: its windows, an open-addressing table at most half full, and its rule lists.
+        mutating func addClass(_ dispatch: DispatchClass) {
+            var capacity = 8
+            while capacity < dispatch.members.count * 2 { capacity *= 2 }
+            let slotStart = slots.count
+            slots += Array(repeating: HashSlot.empty, count: capacity)
+            for (key, positions) in dispatch.members {
+                var index = Int(truncatingIfNeeded: HashSlot.hash(key) >> 32) & (capacity - 1)
+                while slots[slotStart + index].end >= 0 { index = (index + 1) & (capacity - 1) }
+                let start = Int32(ruleLists.count)
+                ruleLists += positions
+                slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: start, end: Int32(ruleLists.count))
+            }
+            classes.append(ClassHeader(windowStart: Int32(classWindows.count), windowCount: Int32(dispatch.windows.count),
+                                       slotStart: Int32(slotStart), slotMask: Int32(capacity - 1)))
+            classWindows += dispatch.windows
+        }
     }
 }
