@@ -55,7 +55,8 @@ public final class CompiledNode: Sendable {
 
     public let ruleset: CompiledRuleset
     let hooks: [[Slot]]  // prerouting, input, forward, postrouting
-    let interfaceNames: [Int32: Wide]
+    /// Interface names (16 NUL-padded bytes) by index; indexes past the end have no name.
+    let interfaceNames: [Wide]
     let interfaceAddresses: [Int32: UInt32]
     let forwarding: Bool
     /// False when the namespace has something the hot path does not model (policy routing, rp_filter,
@@ -87,8 +88,12 @@ public final class CompiledNode: Sendable {
             || sysctls.routeLocalnet.all != 0 || sysctls.routeLocalnet.default != 0 { exact = false }
         isExact = exact
         forwarding = sysctls.ipv4Forwarding
-        interfaceNames = Dictionary(model.routes.links.map { ($0.index, Wide(CompiledEvaluator.ifname($0.name))) },
-                                    uniquingKeysWith: { first, _ in first })
+        let highest = Int(min(model.routes.links.map(\.index).max() ?? 0, 1 << 20))
+        var names = Array(repeating: Wide.zero, count: highest + 1)
+        for link in model.routes.links where link.index >= 0 && Int(link.index) <= highest {
+            names[Int(link.index)] = Wide(CompiledEvaluator.ifname(link.name))
+        }
+        interfaceNames = names
         var primary: [Int32: UInt32] = [:]
         for address in model.routes.addresses where address.family == .ipv4 {
             if case .v4(let value) = address.local, primary[address.interfaceIndex] == nil { primary[address.interfaceIndex] = value }
@@ -103,7 +108,7 @@ public final class CompiledNode: Sendable {
     public func forward(_ packet: inout FastPacket, arrivingOn interface: Int32, choices: inout BranchChoices) -> ArrivalOutcome {
         guard isExact, !packet.isIPv6 else { return ArrivalOutcome(kind: .needsInterpreter) }
         packet.inputInterface = interface
-        packet.inputName = interfaceNames[interface] ?? .zero
+        packet.inputName = name(interface)
         packet.outputInterface = 0
         packet.outputName = .zero
         packet.ctState = ConntrackState.new.rawValue
@@ -124,13 +129,18 @@ public final class CompiledNode: Sendable {
         case .unicast:
             guard forwarding else { return ArrivalOutcome(kind: .routing) }
             packet.outputInterface = entry.outputInterface
-            packet.outputName = interfaceNames[entry.outputInterface] ?? .zero
+            packet.outputName = name(entry.outputInterface)
             if let stop = runHook(2, &packet, &observer) { return stop }
             if let stop = runHook(3, &packet, &observer) { return stop }
             return ArrivalOutcome(kind: .forwarded, outputInterface: entry.outputInterface)
         default:
             return ArrivalOutcome(kind: .routing)
         }
+    }
+
+    @inline(__always)
+    private func name(_ index: Int32) -> Wide {
+        index >= 0 && Int(index) < interfaceNames.count ? interfaceNames[Int(index)] : .zero
     }
 
     /// A hook's slots; nil when the packet passes.

@@ -12,10 +12,45 @@ struct CompiledRoutes: Sendable {
         var preferredSource: UInt32?
     }
 
+    /// The prefixes of one length: an open-addressing table of (network, entry), at most half full.
     struct Level: Sendable {
         var length: Int
         var mask: UInt32
-        var map: [UInt32: Int32]
+        var keys: [UInt32]
+        /// Entry index + 1; 0 marks an empty slot.
+        var values: [Int32]
+
+        init(length: Int, mask: UInt32, map: [UInt32: Int32]) {
+            self.length = length
+            self.mask = mask
+            var capacity = 4
+            while capacity < map.count * 2 { capacity *= 2 }
+            keys = Array(repeating: 0, count: capacity)
+            values = Array(repeating: 0, count: capacity)
+            for (network, entry) in map {
+                var index = Level.slot(network, capacity)
+                while values[index] != 0 { index = (index + 1) & (capacity - 1) }
+                keys[index] = network
+                values[index] = entry + 1
+            }
+        }
+
+        @inline(__always)
+        static func slot(_ key: UInt32, _ capacity: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt64(key) &* 0x9e37_79b9_7f4a_7c15) >> 32) & (capacity - 1)
+        }
+
+        @inline(__always)
+        func find(_ address: UInt32) -> Int32? {
+            let key = address & mask
+            var index = Level.slot(key, keys.count)
+            while true {
+                let value = values[index]
+                if value == 0 { return nil }
+                if keys[index] == key { return value - 1 }
+                index = (index + 1) & (keys.count - 1)
+            }
+        }
     }
 
     /// local, main, default.
@@ -73,7 +108,7 @@ struct CompiledRoutes: Sendable {
     /// Longest prefix in one table (0 local, 1 main, 2 default).
     func lookup(_ address: UInt32, table: Int) -> Int32? {
         for level in tables[table] {
-            if let entry = level.map[address & level.mask] { return entry }
+            if let entry = level.find(address) { return entry }
         }
         return nil
     }
