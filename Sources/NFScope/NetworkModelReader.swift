@@ -87,7 +87,9 @@ public struct NetworkModelReader {
         } else {
             ruleset = try reader.snapshot()
         }
-        var blindSpots = ["tc and XDP programs, BPF netfilter links and IPVS services are not read"]
+        var blindSpots = ["BPF netfilter links and IPVS services are not read"]
+        blindSpots += DatapathProbe(connection: namespace.reader.connection)
+            .findings(names: Dictionary(routes.links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a }))
         for (file, tool) in [("ip_tables_names", "iptables"), ("ip6_tables_names", "ip6tables")] {
             // x_tables tables registered in this namespace are iptables-legacy ones, invisible to nf_tables.
             let names = (try? namespace.handle.readFile("/proc/thread-self/net/\(file)")).map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -79,6 +79,24 @@ public struct TraceReport: Codable, Sendable {
 }
 
 extension TraceReport {
+    /// `delivered_to` and `decisive_rule` are always present (null when there is none), so consumers can
+    /// rely on the keys; `branches` and `alternatives` only with `mixed` and `ambiguous`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(packet, forKey: .packet)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(deliveredTo, forKey: .deliveredTo)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(decisiveRule, forKey: .decisiveRule)
+        try container.encode(steps, forKey: .steps)
+        try container.encodeIfPresent(branches, forKey: .branches)
+        try container.encodeIfPresent(alternatives, forKey: .alternatives)
+        try container.encode(paths, forKey: .paths)
+        try container.encode(warnings, forKey: .warnings)
+    }
+
     init(_ result: TraceResult, sourcePortGiven: Bool) {
         let p = result.packet
         packet = PacketText(proto: p.proto.rawValue, source: "\(p.source)", sourcePort: p.sourcePort,

@@ -26,6 +26,7 @@ struct TraceCLITests {
             #expect(delivered["address"] as? String == "10.51.0.2")
             #expect(delivered["port"] as? Int == 8080)
             #expect((document["steps"] as? [Any])?.isEmpty == false)
+            #expect(document["decisive_rule"] is NSNull)
 
             try server.loadIptables("""
                 *filter

@@ -87,6 +87,23 @@ struct TraceKernelJudgedTests {
         }
     }
 
+    @Test("a clsact qdisc on the server's interface is reported as a blind spot")
+    func tcBlindSpot() throws {
+        try withLab { lab in
+            let client = try lab.namespace("client")
+            let server = try lab.namespace("server")
+            try lab.veth(client, "eth0", addresses: ["10.50.4.1/24"], server, "eth0", addresses: ["10.50.4.2/24"])
+            let listener = try server.listenTCP(port: 8080)
+            defer { listener.close() }
+            let clean = try judge(client, "10.50.4.2", 8080)
+            #expect(!clean.predicted.warnings.contains { $0.contains("qdisc") })
+            try server.exec(["tc", "qdisc", "add", "dev", "eth0", "clsact"])
+            let withTC = try judge(client, "10.50.4.2", 8080)
+            expectAgreement(withTC, .ok)
+            #expect(withTC.predicted.warnings.contains { $0.contains("eth0 has a clsact qdisc") }, "\(withTC.predicted.warnings)")
+        }
+    }
+
     @Test("UDP: echo ok, closed port refused, dropped datagram times out")
     func udp() throws {
         try withLab { lab in

@@ -115,6 +115,42 @@ struct TraceNodeNftablesTests {
         }
     }
 
+    @Test("IPv6 through a router: forwarding on and off, an ip6tables REJECT in FORWARD")
+    func ipv6Routed() throws {
+        try withLab { lab in
+            let client = try lab.namespace("c6")
+            let router = try lab.namespace("r6")
+            let server = try lab.namespace("s6")
+            try lab.veth(client, "eth0", addresses: ["fd00:51::2/64"], router, "eth-c", addresses: ["fd00:51::1/64"])
+            try lab.veth(router, "eth-s", addresses: ["fd00:52::1/64"], server, "eth0", addresses: ["fd00:52::2/64"])
+            try client.exec(["ip", "-6", "route", "add", "default", "via", "fd00:51::1"])
+            try server.exec(["ip", "-6", "route", "add", "default", "via", "fd00:52::1"])
+            try router.sysctl("net.ipv6.conf.all.forwarding=1")
+            let listener = try server.listenTCP(port: 8080, ipv6: true)
+            defer { listener.close() }
+            // Link-local addresses finish duplicate address detection about a second after the links come
+            // up; until then neighbour discovery through the router stalls. Wait for the path to work.
+            for _ in 0..<10 where try client.connectTCP(to: "fd00:52::2", port: 8080, timeout: 0.5) != .ok {}
+            let ok = try judge(client, "fd00:52::2", 8080)
+            #expect(ok.1 == .ok)
+            #expect(ok.0.outcome == ok.1.rawValue, "\(ok.0.reason)")
+            try router.loadIptables("""
+                *filter
+                :FORWARD ACCEPT [0:0]
+                -A FORWARD -p tcp --dport 8080 -j REJECT
+                COMMIT
+                """, ipv6: true)
+            let rejected = try judge(client, "fd00:52::2", 8080)
+            #expect(rejected.1 == .refused)
+            #expect(rejected.0.outcome == rejected.1.rawValue, "\(rejected.0.reason)")
+            #expect(rejected.0.decisiveRule?.family == "ip6")
+            try router.sysctl("net.ipv6.conf.all.forwarding=0")
+            let off = try judge(client, "fd00:52::2", 8080)
+            #expect(off.1 == .timeout)
+            #expect(off.0.outcome == off.1.rawValue, "\(off.0.reason)")
+        }
+    }
+
     @Test("IPv6 over a veth: ok, refused, and an ip6 filter drop")
     func ipv6() throws {
         try withLab { lab in
