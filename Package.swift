@@ -47,6 +47,14 @@ let package = Package(
         .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
+        // Kubernetes targets by name (pod:, svc:, node, IP:PORT, netns:, pid:), resolved from the container
+        // runtime's state on disk and kube-proxy's rules, without an API server.
+        .target(name: "Kubernetes", dependencies: ["NetCore", "Netlink", "NetNS", "Route"], swiftSettings: strict),
+        // The incident lab: a K3s-like node built out of throwaway namespaces, kube-proxy rules and faults.
+        // It runs ip/sysctl/iptables-nft-restore/nft to BUILD state, never to read it.
+        .target(name: "DemoLab", dependencies: ["NetCore"], swiftSettings: strict),
+        // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
+        .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
         .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
         // nft and iptables-save renderings of an nf_tables ruleset.
@@ -55,11 +63,12 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
-                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "NFTables", "Render", "Simulator"],
+                dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack", "NFTables", "Render", "Simulator",
+                               "Xtables", .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
-                          dependencies: ["NFScope",
+                          dependencies: ["NFScope", "DemoLab",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -87,9 +96,13 @@ let package = Package(
                                                            "SimulatorCorpus"],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "NetCore"], swiftSettings: strict),
+        .testTarget(name: "ConntrackTests",
+                    dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
+                    swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
-                                   "Simulator", "Xtables", "CNFTNL"],
+                                   "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab"],
                     swiftSettings: strict),
     ]
 )

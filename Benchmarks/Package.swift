@@ -22,6 +22,16 @@ let package = Package(
             path: "Benchmarks/NetlinkBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Conntrack decoding and JSON formatting; the end-to-end comparison is run-conntrack.sh.
+        .executableTarget(
+            name: "ConntrackBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NFScope", package: "nfscope"),
+            ],
+            path: "Benchmarks/ConntrackBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Read + decode + render a namespace's ruleset (prepared by run-ruleset.sh), and decoding offline.
         .executableTarget(
             name: "RulesetBenchmarks",

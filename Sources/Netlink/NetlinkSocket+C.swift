@@ -9,7 +9,7 @@ import Glibc
 /// The descriptor is opened by us (possibly on a thread inside another namespace) and adopted with
 /// `mnl_socket_fdopen`, so libmnl never needs to know about namespaces.
 final class MnlHandle {
-    private let socket: OpaquePointer
+    let socket: OpaquePointer
 
     init?(adopting fd: FileDescriptor) {
         guard let socket = mnl_socket_fdopen(fd.rawValue) else { return nil }

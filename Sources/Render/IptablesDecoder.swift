@@ -8,8 +8,21 @@ import Xtables
 /// the `Xtables` decoders. Anything else is `.unrepresentable`, never an error.
 public struct IptablesDecoder {
     public var family: NFTFamily
+    /// Names ipsets by index for `-m set` / `-j SET` (their blobs hold indices); `<ipset#N>` without it.
+    public var ipsetName: ((UInt16) -> String?)?
 
-    public init(family: NFTFamily) { self.family = family }
+    public init(family: NFTFamily, ipsetName: ((UInt16) -> String?)? = nil) {
+        self.family = family
+        self.ipsetName = ipsetName
+    }
+
+    /// The names of the ipsets an extension refers to.
+    private func ipsetNames(_ indices: [UInt16]) -> [UInt16: String] {
+        guard let ipsetName else { return [:] }
+        var names: [UInt16: String] = [:]
+        for index in indices { names[index] = ipsetName(index) }
+        return names
+    }
 
     var ipFamily: IPFamily { family == .ip6 ? .ipv6 : .ipv4 }
 
@@ -88,14 +101,20 @@ public struct IptablesDecoder {
                     return nil
                 }
                 if case .comment = match { state.hasComment = true }
-                state.matches.append(.init(name: compat.name, arguments: match.iptablesArguments(family: ipFamily)))
+                var indices: [UInt16] = []
+                if case .set(let info) = match { indices = [info.index] }
+                state.matches.append(.init(name: compat.name,
+                                           arguments: match.iptablesArguments(family: ipFamily, ipsetNames: ipsetNames(indices))))
             } catch {
                 return .unrepresentable(reason: "xt match \(compat.name): \(error)", expressionIndex: index)
             }
         case .target(let compat):
             let ext = XtExtension(name: compat.name, revision: compat.revision, info: compat.info)
             do {
-                state.target = try XtTarget.decode(ext, family: ipFamily).iptablesArguments(family: ipFamily)
+                let target = try XtTarget.decode(ext, family: ipFamily)
+                var indices: [UInt16] = []
+                if case .set(let info) = target { indices = [info.add, info.delete, info.map].compactMap { $0?.index } }
+                state.target = target.iptablesArguments(family: ipFamily, ipsetNames: ipsetNames(indices))
             } catch {
                 return .unrepresentable(reason: "xt target \(compat.name): \(error)", expressionIndex: index)
             }

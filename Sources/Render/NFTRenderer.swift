@@ -55,6 +55,18 @@ public struct NFTRenderer {
 
     /// A chain with its rules, indented as inside a table.
     public func chainText(_ chain: Chain, rules: [Rule]) -> String {
+        chainOpening(chain) + rulesText(rules) + "\t}"
+    }
+
+    /// The rules of a chain, one indented line each.
+    public func rulesText(_ rules: [Rule]) -> String {
+        var text = ""
+        for rule in rules { text += "\t\t" + render(rule).text + "\n" }
+        return text
+    }
+
+    /// `chain NAME {` and the base-chain line.
+    public func chainOpening(_ chain: Chain) -> String {
         var text = "\tchain \(chain.name) {\n"
         if let comment = chain.comment { text += "\t\tcomment \"\(comment)\"\n" }
         if let base = chain.base {
@@ -66,8 +78,7 @@ public struct NFTRenderer {
             line += "; policy \(base.policy);"
             text += line + "\n"
         }
-        for rule in rules { text += "\t\t" + render(rule).text + "\n" }
-        return text + "\t}"
+        return text
     }
 
     /// nft's standard priority names (`filter`, `dstnat`, `mangle - 5`), as `std_prio_lookup` prints them.
@@ -112,17 +123,37 @@ public final class NFTRulesetWriter {
         self.declarations = !chainsOnly
     }
 
-    /// Writes one chain (and opens its table, closing earlier ones).
+    /// Writes rules of a chain: the first batch of a chain opens it (and its table, closing earlier
+    /// ones); later batches of the same chain continue it.
     public func write(chain: Chain, rules: [Rule]) {
-        guard let index = renderer.structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
-        advance(to: index)
-        output((chainsWritten > 0 || (declarations && hasDeclarations(index)) ? "\n" : "") + renderer.chainText(chain, rules: rules) + "\n")
-        chainsWritten += 1
+        let key = ChainKey(family: chain.family, table: chain.table, handle: chain.handle)
+        if key != openChain {
+            guard let index = renderer.structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
+            closeChain()
+            advance(to: index)
+            output((chainsWritten > 0 || (declarations && hasDeclarations(index)) ? "\n" : "") + renderer.chainOpening(chain))
+            openChain = key
+            chainsWritten += 1
+        }
+        output(renderer.rulesText(rules))
     }
 
     /// Closes the last table and writes tables that had no chains.
     public func finish() {
+        closeChain()
         advance(to: renderer.structure.tables.count)
+    }
+
+    private struct ChainKey: Equatable {
+        var family: NFTFamily
+        var table: String
+        var handle: UInt64
+    }
+    private var openChain: ChainKey?
+
+    private func closeChain() {
+        if openChain != nil { output("\t}\n") }
+        openChain = nil
     }
 
     private func advance(to index: Int) {

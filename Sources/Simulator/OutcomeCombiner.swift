@@ -32,6 +32,18 @@ enum OutcomeCombiner {
             outcome.reason += " (on all \(runs.count) random branches)"
             return outcome
         }
+        // Every branch ends the same way but at different places (load balancing over endpoints): that is
+        // the outcome, as the issue asks; the branches stay attached to say where each one went.
+        if runs.allSatisfy({ $0.trace.outcome.kind == first.kind }) {
+            var outcome = first
+            let places = runs.compactMap { run in
+                run.trace.outcome.deliveredTo.map { "\($0)" + (run.probability.map { " (\(format2($0 * 100))%)" } ?? "") }
+            }
+            outcome.reason += places.isEmpty ? " (on all \(runs.count) random branches)"
+                : "; random branches deliver to \(places.joined(separator: ", "))"
+            outcome.branches = runs.map { Branch(probability: $0.probability, choices: $0.choices, trace: $0.trace) }
+            return outcome
+        }
         let branches = runs.map { Branch(probability: $0.probability, choices: $0.choices, trace: $0.trace) }
         var totals: [Outcome.Kind: Double] = [:]
         var unknown = false

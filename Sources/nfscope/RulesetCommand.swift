@@ -48,13 +48,13 @@ struct RulesetCommand: ParsableCommand {
     func run() throws {
         let selector: NamespaceSelector = pid.map { .pid($0) } ?? netns.map { .spec($0) } ?? .current
         let filter = RulesetFilter(family: family.flatMap(NFTFamily.init(name:)), table: table, chain: chain)
-        let (reader, namespace) = try RulesetSource.reader(for: selector)
+        let session = try RulesetSource.session(for: selector)
         let effective: Format = output.json ? .json : format
         let sink = RulesetOutput()
         switch effective {
-        case .nft: try RulesetPrinter.nft(reader, filter: filter, namespace: namespace, output: sink)
-        case .iptables: try RulesetPrinter.iptables(reader, filter: filter, namespace: namespace, output: sink)
-        case .json: try RulesetPrinter.json(reader, filter: filter, namespace: namespace, output: sink)
+        case .nft: try RulesetPrinter.nft(session, filter: filter, output: sink)
+        case .iptables: try RulesetPrinter.iptables(session, filter: filter, output: sink)
+        case .json: try RulesetPrinter.json(session, filter: filter, output: sink)
         }
         sink.flush()
     }

@@ -15,7 +15,11 @@ final class RulesetJSONWriter {
     private var openTable: Int?
     private var chainsInTable = 0
 
-    init(structure: RulesetStructure, namespace: String, output: @escaping (String) -> Void) {
+    private let ipsetName: ((UInt16) -> String?)?
+
+    init(structure: RulesetStructure, namespace: String, ipsetName: ((UInt16) -> String?)? = nil,
+         output: @escaping (String) -> Void) {
+        self.ipsetName = ipsetName
         self.structure = structure
         self.namespace = namespace
         self.output = output
@@ -23,27 +27,50 @@ final class RulesetJSONWriter {
                + "\"schema_version\":\(Self.schemaVersion),\"tables\":[")
     }
 
+    private var openChain: (family: NFTFamily, table: String, handle: UInt64)?
+    private var rulesInChain = 0
+    private lazy var renderer = NFTRenderer(structure: structure, namespace: namespace)
+    private lazy var iptables: [NFTFamily: IptablesSaveWriter] = [
+        .ip: IptablesSaveWriter(structure: structure, family: .ip, namespace: namespace, ipsetName: ipsetName) { _ in },
+        .ip6: IptablesSaveWriter(structure: structure, family: .ip6, namespace: namespace, ipsetName: ipsetName) { _ in },
+    ]
+
+    /// Writes rules of a chain; consecutive batches of one chain continue its `rules` array.
     func write(chain: Chain, rules: [Rule]) throws {
-        guard let index = structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
-        try advance(to: index)
-        let renderer = NFTRenderer(structure: structure, namespace: namespace)
-        let iptables = chain.family == .ip || chain.family == .ip6
-            ? IptablesSaveWriter(structure: structure, family: chain.family, namespace: namespace) { _ in } : nil
-        let document = ChainDocument(chain: chain, rules: rules.map { rule in
-            let nft = renderer.render(rule).text
-            var iptablesText: String?
-            var note: String?
-            if let iptables, IptablesSaveWriter.tableOrder.contains(rule.table) {
-                let rendered = iptables.render(rule)
-                if rendered.note == nil { iptablesText = rendered.text } else { note = rendered.note }
-            }
-            return RuleDocument(rule: rule, nft: nft, iptables: iptablesText, iptablesNote: note)
-        })
-        output((chainsInTable > 0 ? "," : "") + (try encode(document)))
-        chainsInTable += 1
+        if openChain.map({ $0.family != chain.family || $0.table != chain.table || $0.handle != chain.handle }) ?? true {
+            guard let index = structure.tables.firstIndex(where: { $0.family == chain.family && $0.name == chain.table }) else { return }
+            closeChain()
+            try advance(to: index)
+            var header = try encode(ChainDocument(chain: chain))
+            header.removeLast()  // the closing brace: the rules follow
+            output((chainsInTable > 0 ? "," : "") + header + ",\"rules\":[")
+            openChain = (chain.family, chain.table, chain.handle)
+            chainsInTable += 1
+            rulesInChain = 0
+        }
+        for rule in rules {
+            output((rulesInChain > 0 ? "," : "") + (try encode(document(for: rule))))
+            rulesInChain += 1
+        }
+    }
+
+    private func document(for rule: Rule) -> RuleDocument {
+        var iptablesText: String?
+        var note: String?
+        if let writer = iptables[rule.family], IptablesSaveWriter.tableOrder.contains(rule.table) {
+            let rendered = writer.render(rule)
+            if rendered.note == nil { iptablesText = rendered.text } else { note = rendered.note }
+        }
+        return RuleDocument(rule: rule, nft: renderer.render(rule).text, iptables: iptablesText, iptablesNote: note)
+    }
+
+    private func closeChain() {
+        if openChain != nil { output("]}") }
+        openChain = nil
     }
 
     func finish() throws {
+        closeChain()
         try advance(to: structure.tables.count)
         output("]}\n")
     }
@@ -143,17 +170,15 @@ struct SetDocument: Encodable {
     }
 }
 
-/// A chain: its kernel fields and its rules.
+/// A chain's kernel fields and comment (its `rules` are appended by the writer, batch by batch).
 struct ChainDocument: Encodable {
     var chain: Chain
-    var rules: [RuleDocument]
 
-    private enum Keys: String, CodingKey { case rules, comment }
+    private enum Keys: String, CodingKey { case comment }
 
     func encode(to encoder: Encoder) throws {
         try chain.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(rules, forKey: .rules)
         try container.encodeIfPresent(chain.comment, forKey: .comment)
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// (the output would be inconsistent) and asks to run it again.
 final class RulesetOutput {
     /// Held back up to this many bytes.
-    static let holdLimit = 4 << 20
+    static let holdLimit = 1 << 20
     private static let chunk = 64 << 10
 
     private var pending: [UInt8] = []
@@ -31,6 +31,6 @@ final class RulesetOutput {
     func flush() {
         guard !pending.isEmpty else { return }
         FileHandle.standardOutput.write(Data(pending))
-        pending.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: pending.capacity <= 2 * Self.chunk)
     }
 }

@@ -3,7 +3,8 @@ import NFScope
 /// Drives a streamed, consistent read into one of the renderers, chain by chain: decoded rules are dropped
 /// as soon as their chain is rendered, and the text goes to a `RulesetOutput`.
 enum RulesetPrinter {
-    static func nft(_ reader: RulesetReader, filter: RulesetFilter, namespace: String, output: RulesetOutput) throws {
+    static func nft(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
+        let (reader, namespace) = (session.reader, session.namespace)
         var writer: NFTRulesetWriter?
         try reader.stream(filter) { event in
             switch event {
@@ -20,13 +21,13 @@ enum RulesetPrinter {
     }
 
     /// `iptables-nft-save` for the ip family, then `ip6tables-nft-save` for ip6 (unless --family chose one).
-    static func iptables(_ reader: RulesetReader, filter: RulesetFilter, namespace: String,
-                         output: RulesetOutput) throws {
+    static func iptables(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
+        let (reader, namespace) = (session.reader, session.namespace)
         let families: [NFTFamily] = filter.family.map { [$0] } ?? [.ip, .ip6]
         var writers: [NFTFamily: IptablesSaveWriter] = [:]
         var started: Set<NFTFamily> = []
         let order = { (structure: RulesetStructure) in
-            families.flatMap { IptablesSaveWriter.chainOrder(structure, family: $0) }
+            families.flatMap { IptablesSaveWriter.chainOrderIndices(structure, family: $0) }
         }
         func begin(_ family: NFTFamily) {
             guard !started.contains(family), let writer = writers[family] else { return }
@@ -40,9 +41,8 @@ enum RulesetPrinter {
             switch event {
             case .structure(let structure):
                 for family in families {
-                    writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace) {
-                        output.write($0)
-                    }
+                    writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace,
+                                                         ipsetName: session.ipsetName) { output.write($0) }
                 }
             case .rules(let chain, let rules):
                 // ip6 chains come after every ip chain: close the iptables-save part first.
@@ -61,12 +61,14 @@ enum RulesetPrinter {
         }
     }
 
-    static func json(_ reader: RulesetReader, filter: RulesetFilter, namespace: String, output: RulesetOutput) throws {
+    static func json(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
+        let (reader, namespace) = (session.reader, session.namespace)
         var writer: RulesetJSONWriter?
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
-                writer = RulesetJSONWriter(structure: structure, namespace: namespace) { output.write($0) }
+                writer = RulesetJSONWriter(structure: structure, namespace: namespace,
+                                           ipsetName: session.ipsetName) { output.write($0) }
             case .rules(let chain, let rules): try writer?.write(chain: chain, rules: rules)
             case .restart:
                 try output.restart()

@@ -15,7 +15,7 @@ import TestLab
 struct RulesetIptablesDifferentialTests {
     static let ipv4Fixtures = ["iptables-order-and-native.rules", "iptables-kube-small.rules", "flannel.rules",
                              "docker.rules", "istio-init.rules", "cni-portmap.rules", "calico.rules",
-                             "kube-router.rules", "iptables-xt-pending.rules"]
+                             "kube-router.rules", "iptables-xt-extensions.rules"]
 
     @Test("IPv4 corpus renders as iptables-nft-save prints it", arguments: ipv4Fixtures)
     func ipv4Corpus(_ name: String) throws {

@@ -4,6 +4,13 @@ import Testing
 import TestLab
 
 /// nfscope's nft rendering against `nft list ruleset`, on rulesets loaded with `nft -f` in throwaway namespaces.
+///
+/// Tables written by iptables-nft are compared in iptables syntax only (RulesetIptablesDifferentialTests):
+/// for their compat expressions nft 1.0.6 prints libxtables translations, which are lossy — `-m comment`
+/// vanishes and leaves a double space (`ip daddr 10.96.0.10  tcp dport 53`), `-m statistic` becomes
+/// `meta random & 2147483647 < 1073741824`, `-j MARK --set-xmark` becomes `meta mark set mark or 0x4000`
+/// although the kernel runs the xt target. nfscope prints what the kernel holds (`xt match "comment"`,
+/// `xt target "MARK"`) instead of copying that loss.
 @Suite("Ruleset nft rendering matches nft list ruleset", .serialized,
        .enabled(if: Shell.isRoot, "needs root: creates network namespaces and loads nf_tables rules"))
 struct RulesetNFTDifferentialTests {

@@ -3,6 +3,7 @@ import NetNS
 import Netlink
 import NFTables
 import Render
+import NFScope
 import TestLab
 
 /// Reads a lab namespace's ruleset through nfscope and through the oracle tools, normalised for diffing.
@@ -70,15 +71,16 @@ enum RulesetOracle {
 extension RulesetOracle {
     /// nfscope's iptables-save rendering of one family (`.ip` or `.ip6`), streamed in iptables' chain order.
     static func iptablesRendering(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
-        let handle = try NamespaceHandle(name: namespace.name)
-        let reader = RulesetReader(connection: try handle.connection(.netfilter))
+        let session = try RulesetSource.session(for: .spec(namespace.name))
+        let reader = session.reader
         var text = ""
         var writer: IptablesSaveWriter?
         try reader.stream(RulesetFilter(family: family),
-                          order: { IptablesSaveWriter.chainOrder($0, family: family) }) { event in
+                          order: { IptablesSaveWriter.chainOrderIndices($0, family: family) }) { event in
             switch event {
             case .structure(let structure):
-                writer = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name) { text += $0 }
+                writer = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name,
+                                            ipsetName: session.ipsetName) { text += $0 }
             case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
             case .restart: text = ""
             }

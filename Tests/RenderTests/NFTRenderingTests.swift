@@ -1,3 +1,4 @@
+import Foundation
 import NFTables
 import Render
 import Testing
@@ -65,5 +66,23 @@ struct NFTRenderingTests {
         #expect(NFTRenderer.priorityName(-200, hook: .forward, family: .bridge) == "filter")
         #expect(NFTRenderer.priorityName(-300, hook: .input, family: .ip) == "raw")
         #expect(NFTRenderer.priorityName(1000, hook: .input, family: .ip) == "1000")
+    }
+}
+
+extension NFTRenderingTests {
+    @Test("a chain delivered in several batches renders as one chain")
+    func batches() throws {
+        let rules = try Golden.rules("kube-proxy-rules.hex")
+        var whole = ""
+        let one = NFTRulesetWriter(structure: Self.structure) { whole += $0 }
+        one.write(chain: Self.structure.chains[0], rules: rules)
+        one.finish()
+        var split = ""
+        let many = NFTRulesetWriter(structure: Self.structure) { split += $0 }
+        many.write(chain: Self.structure.chains[0], rules: Array(rules.prefix(3)))
+        many.write(chain: Self.structure.chains[0], rules: Array(rules.dropFirst(3)))
+        many.finish()
+        #expect(whole == split)
+        #expect(whole.components(separatedBy: "chain r {").count == 2)
     }
 }

@@ -6,6 +6,10 @@ public struct LabNamespace: Sendable, Hashable {
     /// The bind-mount path, `/run/netns/NAME`.
     public var path: String { "/run/netns/\(name)" }
 
+    /// Names a namespace made elsewhere (for example by the demo lab), to reuse the lab's probes on it.
+    /// Whoever created it removes it.
+    public init(name: String) { self.name = name }
+
     /// Runs a command inside the namespace (`ip netns exec`).
     @discardableResult
     public func exec(_ arguments: [String], input: String? = nil, allowFailure: Bool = false) throws -> String {

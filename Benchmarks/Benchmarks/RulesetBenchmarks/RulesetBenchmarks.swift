@@ -33,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
             let (reader, _) = try RulesetSource.reader(for: .spec(namespace))
             var bytes = 0
             var writer: IptablesSaveWriter?
-            try reader.stream(RulesetFilter(family: .ip), order: { IptablesSaveWriter.chainOrder($0, family: .ip) }) { event in
+            try reader.stream(RulesetFilter(family: .ip), order: { IptablesSaveWriter.chainOrderIndices($0, family: .ip) }) { event in
                 switch event {
                 case .structure(let structure): writer = IptablesSaveWriter(structure: structure, family: .ip) { bytes += $0.utf8.count }
                 case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)

@@ -6,18 +6,12 @@ extension Expression {
     ///
     /// An unknown name is kept raw; a known name with malformed attributes throws `DecodeError`.
     public init(decoding element: NetlinkAttributes) throws {
-        var nameAttribute: NetlinkAttribute?
-        var dataAttribute: NetlinkAttribute?
-        var cursor = element.makeCursor()
-        while let attribute = try cursor.next() {
-            if attribute.type == 1 { nameAttribute = attribute } else if attribute.type == 2 { dataAttribute = attribute }
-        }
-        guard let nameAttribute else {
+        let fields = try ExpressionAttributes(element)
+        guard let name = fields.string(1) else {
             throw DecodeError(path: element.path, offset: 0, reason: "expression without a name")
         }
-        let name = nameAttribute.string
         do {
-            self = try Expression.decode(name: name, NetlinkAttributes(dataAttribute?.payload ?? [], path: element.path))
+            self = try Expression.decode(name: name, fields.nested(2) ?? NetlinkAttributes([], path: element.path))
         } catch let error as DecodeError {
             // Paths are built only here, on failure: `rule.expressions[3].cmp`.
             throw DecodeError(path: "\(element.path).\(name)", offset: error.offset,

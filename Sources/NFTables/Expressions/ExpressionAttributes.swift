@@ -5,46 +5,66 @@ import Netlink
 /// integers are in network byte order (`NLA_U32` sent through `htonl`), strings are NUL-terminated, and
 /// data is nested as `NFTA_DATA_VALUE` or `NFTA_DATA_VERDICT`.
 struct ExpressionAttributes {
-    /// Attributes by type, last one winning. nf_tables attribute types are small (< 24), so a flat array
-    /// indexed by type replaces a dictionary: decoding a 200,000-rule ruleset walks millions of these.
-    let table: Slots
+    let bytes: ArraySlice<UInt8>
     let path: String
+    /// Payload bounds by attribute type, last one winning: `ranges[2 * type]` is the start (absolute index
+    /// into `bytes`, -1 when absent), `ranges[2 * type + 1]` the end. nf_tables attribute types are small,
+    /// so a flat array replaces a dictionary, and no attribute value (slice + path) is copied per type:
+    /// decoding a 200,000-rule ruleset walks millions of these.
+    private var ranges: [Int]
 
     init(_ attributes: NetlinkAttributes) throws {
-        var slots = Slots()
-        var cursor = attributes.makeCursor()
-        while let attribute = try cursor.next() { slots[attribute.type] = attribute }
-        self.table = slots
-        self.path = attributes.path
-    }
-
-    struct Slots {
-        /// Sized once for the common case (every nf_tables expression uses types below 12).
-        private var storage = [NetlinkAttribute?](repeating: nil, count: 12)
-
-        subscript(type: UInt16) -> NetlinkAttribute? {
-            get { Int(type) < storage.count ? storage[Int(type)] : nil }
-            set {
-                if Int(type) >= storage.count {
-                    guard newValue != nil else { return }
-                    storage.append(contentsOf: repeatElement(nil, count: Int(type) + 1 - storage.count))
-                }
-                storage[Int(type)] = newValue
+        bytes = attributes.bytes
+        path = attributes.path
+        ranges = [Int](repeating: -1, count: 24)
+        // The same validation as NetlinkAttributes.Cursor: every length inside the buffer, a tail of zero
+        // padding tolerated.
+        var offset = bytes.startIndex
+        while bytes.endIndex - offset >= 4 {
+            let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+            let type = Int(bytes[offset + 2]) | Int(bytes[offset + 3] & 0x3f) << 8
+            guard length >= 4, length <= bytes.endIndex - offset else {
+                throw DecodeError(path: "\(path).attr[\(type)]", offset: offset - bytes.startIndex,
+                                  reason: "attribute length \(length) outside 4...\(bytes.endIndex - offset)")
             }
+            if 2 * type + 1 >= ranges.count { ranges.append(contentsOf: repeatElement(-1, count: 2 * type + 2 - ranges.count)) }
+            ranges[2 * type] = offset + 4
+            ranges[2 * type + 1] = offset + length
+            offset += min((length + 3) & ~3, bytes.endIndex - offset)
+        }
+        if offset < bytes.endIndex, bytes[offset...].contains(where: { $0 != 0 }) {
+            throw DecodeError(path: path, offset: offset - bytes.startIndex,
+                              reason: "\(bytes.endIndex - offset) trailing bytes, too short for an attribute header")
         }
     }
 
-    func has(_ type: UInt16) -> Bool { table[type] != nil }
+    /// The payload of attribute `type`.
+    func payload(_ type: UInt16) -> ArraySlice<UInt8>? {
+        let index = 2 * Int(type)
+        guard index + 1 < ranges.count, ranges[index] >= 0 else { return nil }
+        return bytes[ranges[index]..<ranges[index + 1]]
+    }
 
-    func u8(_ type: UInt16) throws -> UInt8? { try table[type]?.u8() }
-    func u16(_ type: UInt16) throws -> UInt16? { try table[type]?.u16BigEndian() }
-    func u32(_ type: UInt16) throws -> UInt32? { try table[type]?.u32BigEndian() }
-    func u64(_ type: UInt16) throws -> UInt64? { try table[type]?.u64BigEndian() }
-    func string(_ type: UInt16) -> String? { table[type]?.string }
-    func bytes(_ type: UInt16) -> [UInt8]? { table[type].map { Array($0.payload) } }
-    /// The attributes nested in `type`, keeping the parent's path (built only when an error needs it).
+    func has(_ type: UInt16) -> Bool { payload(type) != nil }
+
+    private func integer<T: FixedWidthInteger>(_ type: UInt16, _: T.Type) throws -> T? {
+        guard let payload = payload(type) else { return nil }
+        guard payload.count == MemoryLayout<T>.size else {
+            throw DecodeError(path: "\(path).attr[\(type)]", offset: 0,
+                              reason: "expected \(MemoryLayout<T>.size) bytes, got \(payload.count)")
+        }
+        return payload.reduce(T(0)) { $0 << 8 | T($1) }
+    }
+
+    func u8(_ type: UInt16) throws -> UInt8? { try integer(type, UInt8.self) }
+    func u16(_ type: UInt16) throws -> UInt16? { try integer(type, UInt16.self) }
+    func u32(_ type: UInt16) throws -> UInt32? { try integer(type, UInt32.self) }
+    func u64(_ type: UInt16) throws -> UInt64? { try integer(type, UInt64.self) }
+    func string(_ type: UInt16) -> String? { payload(type)?.nulTerminatedString }
+    func bytes(_ type: UInt16) -> [UInt8]? { payload(type).map { Array($0) } }
+    /// The attributes nested in `type`, keeping this object's path (built further only on errors).
     func nested(_ type: UInt16) -> NetlinkAttributes? {
-        table[type].map { NetlinkAttributes($0.payload, path: $0.parentPath) }
+        payload(type).map { NetlinkAttributes($0, path: path) }
     }
 
     /// A required attribute: missing is a `DecodeError` naming it.
@@ -80,29 +100,18 @@ struct ExpressionAttributes {
 extension NFTData {
     /// Decodes `nft_data_attributes`: exactly one of a value (at most 64 bytes) or a verdict.
     init(decoding attributes: NetlinkAttributes) throws {
-        var value: NetlinkAttribute?
-        var verdict: NetlinkAttribute?
-        var cursor = attributes.makeCursor()
-        while let attribute = try cursor.next() {
-            if attribute.type == 1 { value = attribute } else if attribute.type == 2 { verdict = attribute }
-        }
-        if let value {
-            guard value.payload.count <= 64 else {
-                throw DecodeError(path: value.path, offset: 0, reason: "data value of \(value.payload.count) bytes")
+        let a = try ExpressionAttributes(attributes)
+        if let value = a.payload(1) {
+            guard value.count <= 64 else {
+                throw DecodeError(path: attributes.path + ".value", offset: 0, reason: "data value of \(value.count) bytes")
             }
-            self = .value(Array(value.payload))
-        } else if let verdict {
-            var code: NetlinkAttribute?
-            var chain: NetlinkAttribute?
-            var fields = NetlinkAttributes(verdict.payload, path: verdict.parentPath).makeCursor()
-            while let field = try fields.next() {
-                if field.type == 1 { code = field } else if field.type == 2 { chain = field }
+            self = .value(Array(value))
+        } else if let verdict = a.nested(2) {
+            let fields = try ExpressionAttributes(verdict)
+            guard let code = try fields.u32(1) else {
+                throw DecodeError(path: attributes.path + ".verdict", offset: 0, reason: "verdict without code")
             }
-            guard let code else {
-                throw DecodeError(path: verdict.path, offset: 0, reason: "verdict without code")
-            }
-            let raw = Int32(bitPattern: try code.u32BigEndian())
-            self = .verdict(Verdict(code: Verdict.Code(rawValue: raw), chain: chain?.string))
+            self = .verdict(Verdict(code: Verdict.Code(rawValue: Int32(bitPattern: code)), chain: fields.string(2)))
         } else {
             throw DecodeError(path: attributes.path, offset: 0, reason: "data with neither value nor verdict")
         }

@@ -32,9 +32,10 @@ public final class RulesetReader {
     /// Reads the ruleset and hands it over as it goes: the structure first, then each chain's rules.
     /// On a replay, `.restart` tells the handler to drop what it received.
     ///
-    /// - Parameter order: the chains whose rules to read, in the order to read them (iptables-save lists
-    ///   built-in chains first and user chains sorted); by default every chain of the structure, in kernel order.
-    public func stream(_ filter: RulesetFilter = RulesetFilter(), order: ((RulesetStructure) -> [Chain])? = nil,
+    /// - Parameter order: the chains whose rules to read, as indices into `structure.chains`, in the order to
+    ///   read them (iptables-save lists built-in chains first and user chains sorted); by default every
+    ///   chain, in kernel order. Indices rather than chains keep a 79,000-chain read from copying them.
+    public func stream(_ filter: RulesetFilter = RulesetFilter(), order: ((RulesetStructure) -> [Int])? = nil,
                        _ handler: (RulesetEvent) throws -> Void) throws {
         for attempt in 1...max(1, maxAttempts) {
             if attempt > 1 { try handler(.restart(attempt: attempt)) }
@@ -43,10 +44,10 @@ public final class RulesetReader {
             let structure = try readStructure(filter, generation: before, consistent: &consistent)
             if consistent {
                 try handler(.structure(structure))
-                for chain in order?(structure) ?? structure.chains where filter.chain == nil || filter.chain == chain.name {
-                    var rules: [Rule] = []
-                    if try dumpRules(of: chain, into: &rules) != nil { consistent = false; break }
-                    try handler(.rules(chain: chain, rules: rules))
+                for index in order?(structure) ?? Array(structure.chains.indices) {
+                    let chain = structure.chains[index]
+                    guard filter.chain == nil || filter.chain == chain.name else { continue }
+                    if try streamRules(of: chain, handler) != nil { consistent = false; break }
                 }
             }
             if consistent, try generation() == before { return }
@@ -149,6 +150,31 @@ public final class RulesetReader {
         }
         set.elements = elements
         return result == nil
+    }
+
+    /// How many decoded rules a `.rules` event carries at most: a 20,000-service KUBE-SERVICES chain then
+    /// never sits decoded in memory as a whole.
+    public static let rulesPerEvent = 256
+
+    /// Hands the rules of one chain to `handler` in batches of `rulesPerEvent` (one event, maybe empty,
+    /// for an empty chain); returns the dump's inconsistency, if any.
+    private func streamRules(of chain: Chain, _ handler: (RulesetEvent) throws -> Void) throws -> DumpInconsistency? {
+        var request = NFTMessage.request(.getRule, family: chain.family)
+        request.append(1, string: chain.table)
+        request.append(2, string: chain.name)
+        var batch: [Rule] = []
+        var delivered = false
+        let result = try connection.dump(request, operation: .dump("nftables rules of \(chain.table)/\(chain.name)")) { reply in
+            guard NFTMessage(netlinkType: reply.header.type) == .newRule else { return }
+            batch.append(try Rule(message: reply))
+            if batch.count >= Self.rulesPerEvent {
+                try handler(.rules(chain: chain, rules: batch))
+                batch.removeAll(keepingCapacity: true)
+                delivered = true
+            }
+        }
+        if !batch.isEmpty || !delivered { try handler(.rules(chain: chain, rules: batch)) }
+        return result
     }
 
     /// The rules of one chain; returns the dump's inconsistency, if any.

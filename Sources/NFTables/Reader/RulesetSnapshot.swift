@@ -66,7 +66,8 @@ public struct RulesetFilter: Hashable, Sendable, Encodable {
 public enum RulesetEvent: Sendable {
     /// Tables, chains, sets with elements, objects and flowtables; comes first.
     case structure(RulesetStructure)
-    /// The rules of one chain, in order; chains come in the structure's order.
+    /// Rules of one chain, in order: a chain's rules come as one or more consecutive events (batches of
+    /// `RulesetReader.rulesPerEvent`; one empty event for an empty chain); chains come in the requested order.
     case rules(chain: Chain, rules: [Rule])
     /// The generation changed or a dump was interrupted: drop everything received so far; the read starts
     /// over with a new `structure`.
