@@ -69,7 +69,11 @@ public final class CompiledNode: Sendable {
         let routes = CompiledRoutes(model)
         let ruleset = CompiledRuleset(model.ruleset, routes: routes)
         self.ruleset = ruleset
-        let index = RulesetIndex(model.ruleset)
+        // Only base chains order the hooks: an index of them alone skips indexing every chain and rule.
+        var baseOnly = model.ruleset.structure
+        baseOnly.chains = baseOnly.chains.filter { $0.base != nil }
+        baseOnly.sets = []
+        let index = RulesetIndex(RulesetSnapshot(structure: baseOnly, rules: []))
         var exact = routes.isExact && model.ruleSource == nil
         hooks = [Hook.prerouting, .input, .forward, .postrouting].map { hook in
             index.hookGroups(hook, family: .ipv4).flatMap { slot -> [Slot] in

@@ -44,10 +44,18 @@ public final class CompiledRuleset: Sendable {
             if chainIDs[key] == nil { chainIDs[key] = Int32(chainIDs.count) }
         }
         self.chainIDs = chainIDs
+        // Rules come chain by chain: group runs, hashing a chain key once per run rather than per rule.
         var rulesByChain: [RulesetIndex.ChainKey: [Int32]] = [:]
-        for (position, rule) in snapshot.rules.enumerated() {
-            rulesByChain[RulesetIndex.ChainKey(family: rule.family, table: rule.table, chain: rule.chain), default: []]
-                .append(Int32(position))
+        var runStart = 0
+        let all = snapshot.rules
+        while runStart < all.count {
+            let first = all[runStart]
+            var runEnd = runStart + 1
+            while runEnd < all.count, all[runEnd].chain == first.chain, all[runEnd].table == first.table,
+                  all[runEnd].family == first.family { runEnd += 1 }
+            rulesByChain[RulesetIndex.ChainKey(family: first.family, table: first.table, chain: first.chain), default: []]
+                .append(contentsOf: (runStart..<runEnd).map { Int32($0) })
+            runStart = runEnd
         }
         var lowering = RuleLowering(chainIDs: chainIDs, addressTypes: routes.isExact)
         var builder = Builder()

@@ -21,21 +21,30 @@ struct RuleLowering {
     }
 
     /// Stores into a register slot, forgetting whatever the store overwrites (values spanning several slots).
-    private static func store(_ value: Held, at slot: Int, in held: inout [Int: Held]) {
+    private static func store(_ value: Held, at slot: Int, in held: inout [Held?]) {
+        guard slot < held.count else { return }
         let end = slot + value.words
-        for (start, old) in held where start < end && slot < start + old.words { held[start] = nil }
+        for start in 0..<held.count {
+            if let old = held[start], start < end, slot < start + old.words { held[start] = nil }
+        }
         held[slot] = value
     }
 
     let chainIDs: [RulesetIndex.ChainKey: Int32]
+    /// Chain ids by name within the table of the last jump, so most jump targets hash only a name.
+    private var tableChains: (family: NFTFamily, table: String, ids: [String: Int32])? = nil
     /// Whether `addrtype` can be answered from compiled routes (IPv4, default policy rules).
     let addressTypes: Bool
-    var ops: [CompiledOp] = []
     var labels: [String] = []
+
+    init(chainIDs: [RulesetIndex.ChainKey: Int32], addressTypes: Bool) {
+        self.chainIDs = chainIDs
+        self.addressTypes = addressTypes
+    }
 
     /// The ops and action of a rule, appended to `ops`; nil when the rule needs the interpreter.
     mutating func lower(_ rule: Rule) -> (ops: [CompiledOp], action: CompiledAction)? {
-        var held: [Int: Held] = [:]
+        var held = [Held?](repeating: nil, count: 16)  // by 32-bit register slot
         var out: [CompiledOp] = []
         let family: IPFamily? = rule.family == .ip ? .ipv4 : rule.family == .ip6 ? .ipv6 : nil
         for expression in rule.expressions {
@@ -63,12 +72,12 @@ struct RuleLowering {
             case .bitwise(let b):
                 guard case .maskXor(let mask, let xor) = b.operation, xor.allSatisfy({ $0 == 0 }),
                       let from = b.source.slot, let to = b.destination.slot,
-                      case .window(let window, let old)? = held[from], Int(b.length) == Int(window.length)
+                      from < 16, case .window(let window, let old)? = held[from], Int(b.length) == Int(window.length)
                 else { return nil }
                 let combined = (0..<old.count).map { old[$0] & ($0 < mask.count ? mask[$0] : 0) }
                 Self.store(.window(window, mask: combined), at: to, in: &held)
             case .cmp(let c):
-                guard let slot = c.source.slot, case .window(let window, let mask)? = held[slot],
+                guard let slot = c.source.slot, slot < 16, case .window(let window, let mask)? = held[slot],
                       !c.data.isEmpty, c.data.count <= Int(window.length) else { return nil }
                 let op: TestOp
                 switch c.op {
@@ -84,7 +93,7 @@ struct RuleLowering {
                 out.append(.test(FieldWindow(source: window.source, offset: window.offset, length: UInt8(length)),
                                  mask: Wide(mask.prefix(length)), op: op, value: Wide(c.data), upper: .zero))
             case .range(let r):
-                guard let slot = r.source.slot, case .window(let window, let mask)? = held[slot],
+                guard let slot = r.source.slot, slot < 16, case .window(let window, let mask)? = held[slot],
                       !r.from.isEmpty, r.from.count == r.to.count, r.from.count <= Int(window.length) else { return nil }
                 let length = r.from.count
                 out.append(.test(FieldWindow(source: window.source, offset: window.offset, length: UInt8(length)),
@@ -106,7 +115,7 @@ struct RuleLowering {
                 let width = n.family == 10 ? 16 : 4
                 func constant(_ register: Register?) -> [UInt8]?? {
                     guard let register else { return .some(nil) }
-                    guard let slot = register.slot, case .constant(let bytes)? = held[slot] else { return nil }
+                    guard let slot = register.slot, slot < 16, case .constant(let bytes)? = held[slot] else { return nil }
                     return .some(bytes)
                 }
                 guard let addressMin = constant(n.addressMin), let addressMax = constant(n.addressMax),
@@ -141,7 +150,7 @@ struct RuleLowering {
         return (out, .fallThrough)
     }
 
-    private func action(_ verdict: Verdict, _ rule: Rule) -> CompiledAction? {
+    private mutating func action(_ verdict: Verdict, _ rule: Rule) -> CompiledAction? {
         switch verdict.code {
         case .continue: return .fallThrough
         case .accept: return .accept
@@ -150,9 +159,12 @@ struct RuleLowering {
         case .return: return .return
         case .jump, .goto:
             guard let target = verdict.chain else { return .missingTarget }
-            guard let id = chainIDs[RulesetIndex.ChainKey(family: rule.family, table: rule.table, chain: target)] else {
-                return .missingTarget
+            if tableChains?.family != rule.family || tableChains?.table != rule.table {
+                var ids: [String: Int32] = [:]
+                for (key, id) in chainIDs where key.family == rule.family && key.table == rule.table { ids[key.chain] = id }
+                tableChains = (rule.family, rule.table, ids)
             }
+            guard let id = tableChains?.ids[target] else { return .missingTarget }
             return verdict.code == .jump ? .jump(id) : .goto(id)
         default: return nil
         }

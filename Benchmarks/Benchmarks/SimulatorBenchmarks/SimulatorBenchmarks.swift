@@ -18,16 +18,18 @@ let benchmarks: @Sendable () -> Void = {
                                        warmupIterations: 1, scalingFactor: .kilo, maxDuration: .seconds(2), maxIterations: 200,
                                        thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p50: 0, .p100: 0])])) { benchmark in
             let fixture = SimulatorFixture.of(size)
+            let base = fixture.take(benchmark.scaledIterations.count)
             benchmark.startMeasurement()
-            for i in benchmark.scaledIterations { blackHole(fixture.compiled(i)) }
+            for i in benchmark.scaledIterations { blackHole(fixture.compiled(base + i)) }
             benchmark.stopMeasurement()
         }
         Benchmark("interpreted packet, \(size) services",
                   configuration: .init(metrics: [.throughput, .wallClock, .mallocCountTotal], warmupIterations: 1,
                                        maxDuration: .seconds(2), maxIterations: 200)) { benchmark in
             let fixture = SimulatorFixture.of(size)
+            let base = fixture.take(benchmark.scaledIterations.count)
             benchmark.startMeasurement()
-            for i in benchmark.scaledIterations { blackHole(fixture.interpreted(i)) }
+            for i in benchmark.scaledIterations { blackHole(fixture.interpreted(base + i)) }
             benchmark.stopMeasurement()
         }
         Benchmark("compile, \(size) services",
@@ -78,10 +80,10 @@ enum SimulatorGuard {
         let mallocs = MallocInterposerSwift.getStatistics().mallocCount
         MallocInterposerSwift.unhook()
 
-        let fallbacks = (0..<4096).filter { if case .needsInterpreter = fixture.compiled($0).kind { return true }; return false }.count
+        let fallbacks = (0..<SimulatorFixture.poolSize).filter { if case .needsInterpreter = fixture.compiled($0).kind { return true }; return false }.count
         var text = "simulator guard at \(fixture.services) services: compiled \(Int(Double(compiledPackets) / compiledPer)) packets/s, "
         text += "interpreted \(Int(Double(interpretedPackets) / interpretedPer)) packets/s, ratio \(Int(ratio))×, "
-        text += "\(mallocs) mallocs in 10,000 compiled packets, \(fallbacks) of 4096 packets needed the interpreter"
+        text += "\(mallocs) mallocs in 10,000 compiled packets, \(fallbacks) of \(SimulatorFixture.poolSize) packets needed the interpreter"
         var failures: [String] = []
         if ratio < 20 { failures.append("compiled/interpreter ratio \(ratio) is below 20") }
         if mallocs > 0 { failures.append("the compiled hot path allocated \(mallocs) times in 10,000 packets") }

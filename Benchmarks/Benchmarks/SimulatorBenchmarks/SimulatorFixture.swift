@@ -12,6 +12,11 @@ final class SimulatorFixture: Sendable {
     let interface: Int32
     let packets: [Packet]
     let fastPackets: [FastPacket]
+    /// Where the next sample starts in the pool, so samples do not replay the same (cached) flows.
+    private let cursor = Atomic<Int>(0)
+
+    /// Flows in the pool: enough distinct services that the larger rulesets do not stay in cache.
+    static let poolSize = 16_384
 
     init(services: Int) {
         self.services = services
@@ -29,7 +34,7 @@ final class SimulatorFixture: Sendable {
             z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
             return z ^ (z >> 31)
         }
-        packets = (0..<4096).map { _ in
+        packets = (0..<Self.poolSize).map { _ in
             let target = targets[Int(next() % UInt64(targets.count))]
             return Packet(family: .ipv4, proto: target.proto, source: .v4(0x0a01_0000 | UInt32(2 + next() % 240)),
                           destination: target.address, sourcePort: UInt16(32768 + next() % 28000), destinationPort: target.port)
@@ -40,16 +45,19 @@ final class SimulatorFixture: Sendable {
     /// One packet by the compiled hot path (the packet pool is reused; the copy is NATed in place).
     @inline(__always)
     func compiled(_ index: Int) -> ArrivalOutcome {
-        var packet = fastPackets[index & 4095]
+        var packet = fastPackets[index & (Self.poolSize - 1)]
         var choices = BranchChoices()
         return node.forward(&packet, arrivingOn: interface, choices: &choices)
     }
 
     /// One packet by the interpreter through the same hooks and routing.
     func interpreted(_ index: Int) -> ArrivalReference {
-        interpreter.simulateArrival(packets[index & 4095], namespace: KubeProxyNodeModel.node,
+        interpreter.simulateArrival(packets[index & (Self.poolSize - 1)], namespace: KubeProxyNodeModel.node,
                                     interface: KubeProxyNodeModel.podInterface)
     }
+
+    /// The pool position for a sample of `count` packets.
+    func take(_ count: Int) -> Int { cursor.add(count, ordering: .relaxed).oldValue }
 
     private static let cache = Mutex<[Int: SimulatorFixture]>([:])
 
