@@ -47,8 +47,7 @@ extension CompiledRuleset {
                                                 _ stack: UnsafeMutableBufferPointer<Int64>,
                                                 _ cursors: UnsafeMutableBufferPointer<Int32>) -> CompiledChainResult {
         var depth = 0
-        var chainID = start
-        var header = headers[Int(chainID)]
+        var header = header(at: chainOffsets[Int(start)])
         var linearNext: Int32 = 0
         prepare(header, from: 0, packet, cursors, &linearNext)
         while true {
@@ -57,18 +56,18 @@ extension CompiledRuleset {
                 if depth > 0 {
                     depth -= 1
                     let frame = stack[depth]
-                    chainID = Int32(truncatingIfNeeded: frame >> 32)
-                    header = headers[Int(chainID)]
+                    header = self.header(at: Int32(truncatingIfNeeded: frame >> 32))
                     prepare(header, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
                     continue
                 }
                 return policy(start, &observer)
             }
-            let rule = rules[Int(header.ruleStart + position)]
-            var kind = rule.kind
-            var argument = rule.argument
+            let chainID = header.chainID
+            let unit = code[Int(header.offset + 1 + position)]
+            var kind = PackedRule.Kind(rawValue: unit.test) ?? .fallThrough
+            var argument = Int32(truncatingIfNeeded: unit.b)
             var interpretedAction: CompiledAction?
-            if rule.interpreted {
+            if unit.flags != 0 {
                 guard let interpreted = observer.interpret(chain: chainID, rule: position, packet: &packet) else {
                     return CompiledChainResult(verdict: .needsInterpreter, chain: chainID, position: position)
                 }
@@ -78,14 +77,15 @@ extension CompiledRuleset {
                 case .fallThrough: kind = .fallThrough
                 case .accept: kind = .accept
                 case .drop: kind = .drop
-                case .jump(let target): kind = .jump; argument = target
-                case .goto(let target): kind = .goto; argument = target
+                case .jump(let target): kind = .jump; argument = chainOffsets[Int(target)]
+                case .goto(let target): kind = .goto; argument = chainOffsets[Int(target)]
                 case .missingTarget: kind = .missingTarget
                 case .return: kind = .return
                 case .nat, .reject, .unfollowable: kind = .other
                 }
             } else {
-                guard evaluate(rule, chainID, position, &packet, &observer) else { continue }
+                guard evaluate(Int(truncatingIfNeeded: unit.a & 0xffff_ffff), Int(truncatingIfNeeded: unit.a >> 32),
+                               chainID, position, &packet, &observer) else { continue }
             }
             switch kind {
             case .fallThrough:
@@ -103,32 +103,43 @@ extension CompiledRuleset {
             case .missingTarget:
                 observer.warnMissingTarget(chain: chainID, rule: position)
             case .jump, .goto:
-                observer.record(chain: chainID, rule: position, action: kind == .jump ? .jump(argument) : .goto(argument))
+                let target = self.header(at: argument)
+                observer.record(chain: chainID, rule: position, action: kind == .jump ? .jump(target.chainID) : .goto(target.chainID))
                 if kind == .jump {
                     guard depth < 16 else {
                         observer.warnDeepStack()
                         return CompiledChainResult(verdict: .drop, chain: chainID, position: position)
                     }
-                    stack[depth] = Int64(chainID) << 32 | Int64(position + 1)
+                    stack[depth] = Int64(header.offset) << 32 | Int64(position + 1)
                     depth += 1
                 }
-                chainID = argument
-                header = headers[Int(chainID)]
+                header = target
                 prepare(header, from: 0, packet, cursors, &linearNext)
             case .return:
                 observer.record(chain: chainID, rule: position, action: .return)
                 guard depth > 0 else { return policy(start, &observer) }
                 depth -= 1
                 let frame = stack[depth]
-                chainID = Int32(truncatingIfNeeded: frame >> 32)
-                header = headers[Int(chainID)]
+                header = self.header(at: Int32(truncatingIfNeeded: frame >> 32))
                 prepare(header, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
             }
         }
     }
 
+    /// A chain's header, decoded from its unit in `code`.
+    @inline(__always)
+    func header(at offset: Int32) -> ChainHeader {
+        let unit = code[Int(offset)]
+        return ChainHeader(offset: offset, chainID: Int32(truncatingIfNeeded: unit.a >> 32), ruleStart: offset + 1,
+                           ruleCount: Int32(truncatingIfNeeded: unit.a & 0xffff_ffff),
+                           classStart: Int32(truncatingIfNeeded: unit.b & 0xffff_ffff), classCount: Int32(truncatingIfNeeded: unit.b >> 32),
+                           residueStart: Int32(truncatingIfNeeded: unit.c & 0xffff_ffff),
+                           residueCount: Int32(truncatingIfNeeded: unit.c >> 32), linear: unit.flags != 0,
+                           policy: Verdict.Code(rawValue: Int32(Int8(bitPattern: unit.test))))
+    }
+
     private func policy<O: CompiledObserver>(_ start: Int32, _ observer: inout O) -> CompiledChainResult {
-        let policy = headers[Int(start)].policy
+        let policy = header(at: chainOffsets[Int(start)]).policy
         observer.recordPolicy(chain: start, code: policy)
         return CompiledChainResult(verdict: Self.verdict(policy), chain: start, position: -1)
     }
@@ -237,12 +248,11 @@ extension CompiledRuleset {
 
     /// Runs a rule's ops; false as soon as one fails.
     @inline(__always)
-    private func evaluate<O: CompiledObserver>(_ rule: PackedRule, _ chainID: Int32, _ position: Int32,
+    private func evaluate<O: CompiledObserver>(_ opStart: Int, _ opEnd: Int, _ chainID: Int32, _ position: Int32,
                                                _ packet: inout FastPacket, _ observer: inout O) -> Bool {
-        var index = Int(rule.opStart)
-        let end = Int(rule.opEnd)
-        while index < end {
-            let op = ops[index]
+        var index = opStart
+        while index < opEnd {
+            let op = code[index]
             index += 1
             switch op.kind {
             case .test:
@@ -295,6 +305,8 @@ extension CompiledRuleset {
             case .choice:
                 guard observer.choose(probability: Double(bitPattern: op.b), label: Int32(truncatingIfNeeded: op.a)) == 0
                 else { return false }
+            case .chainHeader, .rule:
+                return false  // not an op: cannot be reached inside a rule's op range
             case .mark:
                 let and = UInt32(truncatingIfNeeded: op.a), or = UInt32(truncatingIfNeeded: op.a >> 32)
                 packet.mark = (packet.mark & and | or) ^ UInt32(truncatingIfNeeded: op.b)

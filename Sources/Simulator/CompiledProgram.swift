@@ -124,8 +124,12 @@ struct CompiledChain: Sendable {
 
 // MARK: the runtime form: flat arrays of plain values
 
-/// A chain's slice of the flat tables.
+/// A chain's slice of the flat tables, decoded from its header unit in `code` (the chain's rules and ops
+/// follow it there, so one chain visit touches one contiguous stretch of memory).
 struct ChainHeader: Sendable {
+    /// The header unit's index in `code`; rule p is at `offset + 1 + p`.
+    var offset: Int32
+    var chainID: Int32
     var ruleStart: Int32
     var ruleCount: Int32
     var classStart: Int32
@@ -151,7 +155,7 @@ struct PackedRule: Sendable {
 /// One op in 32 bytes (see ``CompiledOp`` for the meaning): small fields, then three words whose use
 /// depends on the kind.
 struct PackedOp: Sendable {
-    enum Kind: UInt8, Sendable { case test, wideTest, ports, ctState, destinationLocal, choice, mark }
+    enum Kind: UInt8, Sendable { case test, wideTest, ports, ctState, destinationLocal, choice, mark, chainHeader, rule }
     var kind: Kind
     /// `TestOp` for tests; invert bits for ports; inverted (0/1) for ctState and destinationLocal; TCP (1) for ports in `flags`.
     var test: UInt8

@@ -13,10 +13,11 @@ public final class CompiledRuleset: Sendable {
     let chainIDs: [RulesetIndex.ChainKey: Int32]
     let routes: CompiledRoutes
 
-    let headers: [ChainHeader]
-    let rules: [PackedRule]
+    /// Per chain, in order: a header unit, one unit per rule, then the rules' ops.
+    let code: [PackedOp]
+    /// The header unit of each chain id.
+    let chainOffsets: [Int32]
     let actions: [CompiledAction]
-    let ops: [PackedOp]
     let wideTests: [(mask: Wide, value: Wide, upper: Wide)]
     let classes: [ClassHeader]
     let classWindows: [MaskedWindow]
@@ -60,22 +61,23 @@ public final class CompiledRuleset: Sendable {
         var lowering = RuleLowering(chainIDs: chainIDs, addressTypes: routes.isExact)
         var builder = Builder()
         var chains: [CompiledChain?] = Array(repeating: nil, count: chainIDs.count)
-        var headers: [ChainHeader?] = Array(repeating: nil, count: chainIDs.count)
+        var lowered: [[(ops: [CompiledOp], action: CompiledAction)?]] = Array(repeating: [], count: chainIDs.count)
+        var partial: [ChainHeader?] = Array(repeating: nil, count: chainIDs.count)
         var compiled = 0, interpreted = 0, indexed = 0
         for chain in snapshot.structure.chains {
             let key = RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)
             guard let id = chainIDs[key], chains[Int(id)] == nil else { continue }
             let ids = rulesByChain[key] ?? []
-            let ruleStart = Int32(builder.rules.count)
+            var rules: [(ops: [CompiledOp], action: CompiledAction)?] = []
             var signatures: [[MaskedWindow]: [(Int32, Wide)]] = [:]
             for (position, ruleID) in ids.enumerated() {
                 guard let (ruleOps, action) = lowering.lower(snapshot.rules[Int(ruleID)]) else {
-                    builder.rules.append(PackedRule(opStart: 0, opEnd: 0, argument: 0, kind: .fallThrough, interpreted: true))
+                    rules.append(nil)
                     interpreted += 1
                     continue
                 }
                 compiled += 1
-                builder.add(ruleOps, action)
+                rules.append((ruleOps, action))
                 if let (signature, value) = Self.signature(ruleOps) {
                     signatures[signature, default: []].append((Int32(position), value))
                 }
@@ -96,22 +98,35 @@ public final class CompiledRuleset: Sendable {
             indexed += inClass.count
             let residueStart = Int32(builder.residues.count)
             if !kept.isEmpty { builder.residues += (0..<Int32(ids.count)).filter { !inClass.contains($0) } }
-            headers[Int(id)] = ChainHeader(ruleStart: ruleStart, ruleCount: Int32(ids.count), classStart: classStart,
-                                           classCount: Int32(kept.count), residueStart: residueStart,
+            partial[Int(id)] = ChainHeader(offset: 0, chainID: id, ruleStart: 0, ruleCount: Int32(ids.count),
+                                           classStart: classStart, classCount: Int32(kept.count), residueStart: residueStart,
                                            residueCount: Int32(builder.residues.count) - residueStart, linear: kept.isEmpty,
                                            policy: chain.base?.policy ?? .accept)
+            lowered[Int(id)] = rules
             chains[Int(id)] = CompiledChain(family: chain.family, table: chain.table, name: chain.name, ruleIDs: ids)
+        }
+        // Offsets first (jumps point at their target's header unit), then the units.
+        var offsets: [Int32] = []
+        var running: Int32 = 0
+        for (id, rules) in lowered.enumerated() {
+            offsets.append(running)
+            if partial[id] == nil {
+                partial[id] = ChainHeader(offset: 0, chainID: Int32(id), ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0,
+                                          residueStart: 0, residueCount: 0, linear: true, policy: .accept)
+            }
+            running += 1 + Int32(rules.count) + Int32(rules.reduce(0) { $0 + ($1?.ops.count ?? 0) })
+        }
+        for (id, rules) in lowered.enumerated() {
+            guard var header = partial[id] else { continue }
+            header.offset = offsets[id]
+            builder.emit(header, rules, offsets: offsets)
         }
         self.chains = chains.enumerated().map { index, chain in
             chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", ruleIDs: [])
         }
-        self.headers = headers.map {
-            $0 ?? ChainHeader(ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0, residueStart: 0, residueCount: 0,
-                              linear: true, policy: .accept)
-        }
-        rules = builder.rules
+        code = builder.code
+        chainOffsets = offsets
         actions = builder.actions
-        ops = builder.ops
         wideTests = builder.wideTests
         classes = builder.classes
         classWindows = builder.classWindows
@@ -148,9 +163,8 @@ public final class CompiledRuleset: Sendable {
 
     /// Packs compile-time ops, actions and classes into the flat runtime arrays.
     private struct Builder {
-        var rules: [PackedRule] = []
+        var code: [PackedOp] = []
         var actions: [CompiledAction] = []
-        var ops: [PackedOp] = []
         var wideTests: [(mask: Wide, value: Wide, upper: Wide)] = []
         var classes: [ClassHeader] = []
         var classWindows: [MaskedWindow] = []
@@ -158,24 +172,44 @@ public final class CompiledRuleset: Sendable {
         var ruleLists: [Int32] = []
         var residues: [Int32] = []
 
-        mutating func add(_ compiled: [CompiledOp], _ action: CompiledAction) {
-            let start = Int32(ops.count)
-            for op in compiled { ops.append(pack(op)) }
-            var rule = PackedRule(opStart: start, opEnd: Int32(ops.count), argument: 0, kind: .fallThrough, interpreted: false)
-            switch action {
-            case .fallThrough: rule.kind = .fallThrough
-            case .accept: rule.kind = .accept
-            case .drop: rule.kind = .drop
-            case .jump(let target): rule.kind = .jump; rule.argument = target
-            case .goto(let target): rule.kind = .goto; rule.argument = target
-            case .missingTarget: rule.kind = .missingTarget
-            case .return: rule.kind = .return
-            case .nat, .reject, .unfollowable:
-                rule.kind = .other
-                rule.argument = Int32(actions.count)
-                actions.append(action)
+        /// A chain's header unit, its rule units, then its ops.
+        mutating func emit(_ header: ChainHeader, _ rules: [(ops: [CompiledOp], action: CompiledAction)?], offsets: [Int32]) {
+            let none = FieldWindow(source: .network, offset: 0, length: 0)
+            precondition(code.count == Int(header.offset))
+            code.append(PackedOp(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)), window: none,
+                                 flags: header.linear ? 1 : 0,
+                                 a: UInt64(UInt32(bitPattern: header.ruleCount)) | UInt64(UInt32(bitPattern: header.chainID)) << 32,
+                                 b: UInt64(UInt32(bitPattern: header.classStart)) | UInt64(UInt32(bitPattern: header.classCount)) << 32,
+                                 c: UInt64(UInt32(bitPattern: header.residueStart)) | UInt64(UInt32(bitPattern: header.residueCount)) << 32))
+            let firstRule = code.count
+            code += Array(repeating: PackedOp(kind: .rule, test: 0, window: none, flags: 0, a: 0, b: 0, c: 0), count: rules.count)
+            for (position, rule) in rules.enumerated() {
+                guard let rule else {
+                    code[firstRule + position] = PackedOp(kind: .rule, test: PackedRule.Kind.fallThrough.rawValue, window: none,
+                                                          flags: 1, a: 0, b: 0, c: 0)
+                    continue
+                }
+                let start = code.count
+                for op in rule.ops { code.append(pack(op)) }
+                var kind = PackedRule.Kind.fallThrough
+                var argument: Int32 = 0
+                switch rule.action {
+                case .fallThrough: kind = .fallThrough
+                case .accept: kind = .accept
+                case .drop: kind = .drop
+                case .jump(let target): kind = .jump; argument = offsets[Int(target)]
+                case .goto(let target): kind = .goto; argument = offsets[Int(target)]
+                case .missingTarget: kind = .missingTarget
+                case .return: kind = .return
+                case .nat, .reject, .unfollowable:
+                    kind = .other
+                    argument = Int32(actions.count)
+                    actions.append(rule.action)
+                }
+                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: none, flags: 0,
+                                                      a: UInt64(UInt32(start)) | UInt64(UInt32(code.count)) << 32,
+                                                      b: UInt64(UInt32(bitPattern: argument)), c: 0)
             }
-            rules.append(rule)
         }
 
         private mutating func pack(_ op: CompiledOp) -> PackedOp {
