@@ -180,8 +180,15 @@ extension CompiledRuleset {
             cursors[slot] = 0
             cursors[slot + 1] = 0
             if let range = lookup(dispatch, packet) {
-                cursors[slot] = Self.lowerBound(ruleLists, range, from)
-                cursors[slot + 1] = range.upperBound
+                if range.isEmpty {
+                    // A single rule (kube-proxy's usual case), kept in the slot itself: its position stays in
+                    // the cursor (encoded negative), so no rule list is read.
+                    let only = range.lowerBound
+                    if only >= from { cursors[slot] = -1 - only }
+                } else {
+                    cursors[slot] = Self.lowerBound(ruleLists, range, from)
+                    cursors[slot + 1] = range.upperBound
+                }
             }
             slot += 2
         }
@@ -229,8 +236,9 @@ extension CompiledRuleset {
         var best = Int32.max, bestSlot = -1
         var slot = 0
         for _ in 0..<header.classCount {
-            if cursors[slot] < cursors[slot + 1] {
-                let candidate = ruleLists[Int(cursors[slot])]
+            let cursor = cursors[slot]
+            if cursor < 0 || cursor < cursors[slot + 1] {
+                let candidate = cursor < 0 ? -1 - cursor : ruleLists[Int(cursor)]
                 if candidate < best { best = candidate; bestSlot = slot }
             }
             slot += 2
@@ -240,7 +248,7 @@ extension CompiledRuleset {
             if candidate < best { best = candidate; bestSlot = slot }
         }
         guard bestSlot >= 0 else { return -1 }
-        cursors[bestSlot] += 1
+        if cursors[bestSlot] < 0 { cursors[bestSlot] = 0 } else { cursors[bestSlot] += 1 }
         return best
     }
 

@@ -174,7 +174,8 @@ struct ClassHeader: Sendable {
     var slotMask: Int32
 }
 
-/// A key table slot: the key and its rule list range; `end < 0` marks an empty slot.
+/// A key table slot: the key and its rule list range; `end < 0` marks an empty slot, and an empty range
+/// (`start == end`) holds a single rule's position in `start`.
 struct HashSlot: Sendable {
     var hi: UInt64
     var lo: UInt64

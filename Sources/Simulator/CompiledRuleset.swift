@@ -247,6 +247,10 @@ public final class CompiledRuleset: Sendable {
             for (key, positions) in dispatch.members {
                 var index = Int(truncatingIfNeeded: HashSlot.hash(key) >> 32) & (capacity - 1)
                 while slots[slotStart + index].end >= 0 { index = (index + 1) & (capacity - 1) }
+                if positions.count == 1 {  // the position itself, as an empty range starting there
+                    slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: positions[0], end: positions[0])
+                    continue
+                }
                 let start = Int32(ruleLists.count)
                 ruleLists += positions
                 slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: start, end: Int32(ruleLists.count))
