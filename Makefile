@@ -1,14 +1,17 @@
-# The README's two commands: `make run` (the main job) and `make test` (the whole test suite).
+# The README's two commands: `make demo` (the main job) and `make test` (the whole test suite).
 # Both install what is missing first. Run as root.
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: deps build run test bench-short clean-labs
+.PHONY: deps build demo run test bench-short clean-labs
 
 deps:
 	bash scripts/install-deps.sh
 
 build: deps
 	swift build
+
+demo: build
+	.build/debug/nfscope demo
 
 run: build
 	.build/debug/nfscope netns list
@@ -19,7 +22,7 @@ test: deps
 	swift test --skip-build; status=$$?; bash scripts/clean-labs.sh; exit $$status
 
 bench-short: deps
-	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --quiet --no-progress
+	cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --no-progress
 
 clean-labs:
 	bash scripts/clean-labs.sh

@@ -45,6 +45,11 @@ let package = Package(
         // x_tables extension payloads (iptables-nft compat match/target blobs, iptables-legacy entries):
         // decoders by name+revision and their iptables-save renderings. Pure Swift, no C.
         .target(name: "Xtables", dependencies: ["NetCore"], swiftSettings: strict),
+        // iptables-legacy: x_tables tables read over getsockopt without creating any, decoded in Swift,
+        // rendered as iptables-legacy-save prints them; split-backend report.
+        .target(name: "Legacy", dependencies: ["NetCore", "Netlink", "NetNS", "Xtables",
+                                               .product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: strict),
         // rtnetlink: links, addresses, routes, policy rules, neighbours, netns ids; routing sysctls.
         .target(name: "Route", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // Kubernetes targets by name (pod:, svc:, node, IP:PORT, netns:, pid:), resolved from the container
@@ -68,7 +73,7 @@ let package = Package(
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",
-                          dependencies: ["NFScope", "DemoLab",
+                          dependencies: ["NFScope", "DemoLab", "Legacy",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -92,6 +97,8 @@ let package = Package(
                     dependencies: ["Netlink", "NetCore", "NetlinkTesting",
                                    .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
+        .testTarget(name: "LegacyTests", dependencies: ["Legacy", "Xtables", "NetCore", "Netlink", "NetlinkTesting"],
+                    swiftSettings: strict),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink",
                                                            "SimulatorCorpus"],
                     swiftSettings: strict),
@@ -102,7 +109,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
-                                   "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab"],
+                                   "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab", "Legacy"],
                     swiftSettings: strict),
     ]
 )

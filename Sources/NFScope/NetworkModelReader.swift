@@ -1,3 +1,4 @@
+import Conntrack
 import NetCore
 import NetNS
 import Netlink
@@ -25,6 +26,14 @@ public struct NetworkModelReader {
 
     /// The model and, when rules are read lazily, the per-namespace sources to verify after simulating.
     func readWithSources(from spec: String) throws -> (model: NetworkModel, start: String, sources: [LiveRuleSource]) {
+        let (model, start, sources, _) = try readLive(from: spec)
+        return (model, start, sources)
+    }
+
+    /// The model, the rule sources, and a conntrack reader per namespace of the model (a netfilter socket
+    /// opened inside it now, for the simulator's conntrack lookups later).
+    func readLive(from spec: String) throws
+        -> (model: NetworkModel, start: String, sources: [LiveRuleSource], conntrack: [String: ConntrackReader]) {
         let start = try NamespaceHandle(spec: spec)
         let inventory = NamespaceInventory.scan()
         var opened: [OpenNamespace] = []
@@ -37,6 +46,7 @@ public struct NetworkModelReader {
         let names = uniqueNames(opened)
         var models: [String: NamespaceModel] = [:]
         var sources: [LiveRuleSource] = []
+        var conntrack: [String: ConntrackReader] = [:]
         var queue = [first]
         var seen: Set<Int> = [first]
         while let current = queue.first {
@@ -44,6 +54,8 @@ public struct NetworkModelReader {
             let namespace = opened[current]
             var model = try read(namespace, name: names[current])
             if let source = model.ruleSource as? LiveRuleSource { sources.append(source) }
+            // Without one the namespace's flows are simply new: a socket that fails to open is no reason to stop.
+            conntrack[model.name] = try? ConntrackReader(namespace: namespace.handle)
             for link in namespace.links where link.kind == .veth {
                 guard let peerIndex = link.parentIndex else { continue }
                 var target = current
@@ -57,7 +69,7 @@ public struct NetworkModelReader {
             }
             models[model.name] = model
         }
-        return (NetworkModel(Array(models.values)), names[first], sources)
+        return (NetworkModel(Array(models.values)), names[first], sources, conntrack)
     }
 
     private func uniqueNames(_ opened: [OpenNamespace]) -> [String] {

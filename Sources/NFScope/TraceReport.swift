@@ -18,6 +18,7 @@ public struct TraceReport: Codable, Sendable {
     public var alternatives: [AlternativeText]?
     public var paths: Int
     public var warnings: [String]
+    public var conntrack: ConntrackText
 
     public struct PacketText: Codable, Sendable {
         public var proto: String
@@ -95,6 +96,7 @@ extension TraceReport {
         try container.encodeIfPresent(alternatives, forKey: .alternatives)
         try container.encode(paths, forKey: .paths)
         try container.encode(warnings, forKey: .warnings)
+        try container.encode(conntrack, forKey: .conntrack)
     }
 
     init(_ result: TraceResult, sourcePortGiven: Bool) {
@@ -112,6 +114,7 @@ extension TraceReport {
         alternatives = result.outcome.alternatives.isEmpty ? nil : result.outcome.alternatives.map(AlternativeText.init)
         paths = result.runs
         warnings = result.warnings
+        conntrack = ConntrackText(result.conntrack)
     }
 }
 

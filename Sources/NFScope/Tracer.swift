@@ -12,11 +12,14 @@ public struct Tracer {
                       destination: IPAddress, destinationPort: UInt16) throws -> TraceReport {
         // Rules are read lazily while simulating; if any ruleset changed meanwhile, read and simulate again.
         for _ in 0..<3 {
-            let (model, start, sources) = try NetworkModelReader().readWithSources(from: namespaceSpec)
+            let (model, start, sources, conntrack) = try NetworkModelReader().readLive(from: namespaceSpec)
             let request = TraceRequest(namespace: start, proto: proto, source: source, sourcePort: sourcePort,
                                        destination: destination, destinationPort: destinationPort)
-            let simulator = PathSimulator(network: model, render: Tracer.render)
-            let result = try simulator.trace(request)
+            // Conntrack first: with --sport the exact tuple's live entry decides; without it the flow is new.
+            let flows = LiveFlowLookup(readers: conntrack, consultsExisting: sourcePort != nil)
+            let simulator = PathSimulator(network: model, flowLookup: flows, render: Tracer.render)
+            var result = try simulator.trace(request)
+            result.warnings += flows.warnings
             if try sources.allSatisfy({ try $0.verify() }) {
                 return TraceReport(result, sourcePortGiven: sourcePort != nil)
             }

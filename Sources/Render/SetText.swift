@@ -28,12 +28,19 @@ struct SetText {
         if self.set.flags.contains(.constant) { flags.append("constant") }
         if self.set.flags.contains(.eval) { flags.append("dynamic") }
         if self.set.flags.contains(.interval) { flags.append("interval") }
-        if self.set.flags.contains(.timeout) { flags.append("timeout") }
+        // nft 1.0.6 leaves `timeout` out of the flags when the set has a default timeout and is not dynamic.
+        if self.set.flags.contains(.timeout), (self.set.timeout ?? 0) == 0 || self.set.flags.contains(.eval) {
+            flags.append("timeout")
+        }
         if !flags.isEmpty { lines.append("\t\tflags " + flags.joined(separator: ",")) }
         if let timeout = self.set.timeout, timeout > 0 { lines.append("\t\ttimeout \(duration(timeout))") }
         if let gc = self.set.gcInterval, gc > 0, self.set.flags.contains(.timeout), gc != 1000 { lines.append("\t\tgc-interval \(duration(UInt64(gc)))") }
         if self.set.policy == 1 { lines.append("\t\tpolicy memory") }
-        for expression in self.set.expressions { lines.append("\t\t" + ExpressionText.text(expression, family: self.set.family)) }
+        // Set-level expressions are templates: nft names them without their (zero) state.
+        for expression in self.set.expressions {
+            if case .counter = expression { lines.append("\t\tcounter"); continue }
+            lines.append("\t\t" + ExpressionText.text(expression, family: self.set.family))
+        }
         if let comment = self.set.comment { lines.append("\t\tcomment \"\(comment)\"") }
         let elements = elementTexts()
         if !elements.isEmpty { lines.append("\t\telements = " + wrapped(elements)) }
@@ -73,7 +80,10 @@ struct SetText {
         if self.set.flags.contains(.interval), keyTypes.count == 1 {
             texts = decomposedIntervals(elements)
         } else {
-            texts = elements.sorted { sortKey($0.key) < sortKey($1.key) }.map { element in
+            // Concatenated intervals (pipapo) print in kernel order; other sets sorted as nft sorts them.
+            let ordered = keyTypes.count > 1 && self.set.flags.contains(.interval)
+                ? elements : elements.sorted { sortKey($0.key) < sortKey($1.key) }
+            texts = ordered.map { element in
                 var text = keyText(element.key, end: element.keyEnd)
                 text += extras(element)
                 return text

@@ -108,6 +108,7 @@ final class Trail {
     let render: RuleRenderer?
     var steps: [Step] = []
     var warnings: [String] = []
+    var conntrack = ConntrackFindings()
 
     init(cursor: BranchCursor, render: RuleRenderer?) {
         self.cursor = cursor

@@ -33,28 +33,50 @@ extension PathRun {
             list[index].seenReply = true
             return FlowBinding(index: index, isReply: true, isNew: false, isRelated: false)
         }
-        if let live = simulator.flowLookup.existingFlow(namespace: namespace, tuple: tuple) {
-            var flow = TrackedFlow(original: live.original)
-            flow.mangled = live.reply.inverted
-            flow.destinationNATDone = true
-            flow.sourceNATDone = true
-            flow.seenReply = live.status & ConntrackView.statusSeenReply != 0
-            flow.status = live.status
-            flow.fromLiveTable = true
-            list.append(flow)
-            step(namespace, "conntrack", "an existing conntrack entry applies: \(live.original) (reply \(live.reply))")
-            trail.warn("conntrack entry \(live.original) in \(namespace) decides the NAT, not the rules")
-            return FlowBinding(index: list.count - 1, isReply: false, isNew: !flow.seenReply, isRelated: false)
+        if let live = simulator.flowLookup.existingFlow(namespace: namespace, tuple: tuple), live.original == tuple {
+            if !live.reopenedBy(packet) { return adopt(live, namespace, into: &list) }
+            trail.warn("\(namespace): \(live.label) is closing; a new SYN replaces it (nf_conntrack_tcp reopens the "
+                + "connection) and the nat rules decide")
         }
         if answer == nil {
-            for other in simulator.flowLookup.otherFlows(namespace: namespace, to: tuple) {
-                trail.warn("\(namespace) has a conntrack entry for another source port to the same destination: \(other.original) (reply \(other.reply))")
-            }
+            noteOtherFlows(namespace, tuple)
         }
         list.append(TrackedFlow(original: tuple))
         // A TCP packet that does not open a connection (a reset, a SYN-ACK) creates no valid entry.
         let opens = packet.proto != .tcp || packet.tcpFlags & TCPFlags.syn != 0 && packet.tcpFlags & TCPFlags.ack == 0
         return FlowBinding(index: list.count - 1, isReply: !opens, isNew: true, isRelated: false)
+    }
+
+    /// A live entry for the exact tuple: its mapping and state replace the nat rules (`nf_conntrack_in`
+    /// finds it before any nat chain could run), both manipulations settled as the kernel has them.
+    private func adopt(_ live: ExistingFlow, _ namespace: String, into list: inout [TrackedFlow]) -> FlowBinding {
+        var flow = TrackedFlow(original: live.original)
+        flow.mangled = live.reply.inverted
+        flow.destinationNATDone = true
+        flow.sourceNATDone = true
+        flow.seenReply = live.status & ConntrackView.statusSeenReply != 0
+        flow.status = live.status
+        flow.fromLiveTable = true
+        list.append(flow)
+        let decides = live.rewritesDestination ? "decides the destination" : "decides the NAT (none) and state"
+        step(namespace, "conntrack", "\(live.label) \(decides); nat rules are not consulted")
+        trail.conntrack.used.append(ConntrackFindings.Entry(namespace: namespace, flow: live))
+        return FlowBinding(index: list.count - 1, isReply: false, isNew: !flow.seenReply, isRelated: false)
+    }
+
+    /// A new flow: entries from the same source's other ports to the same destination are warnings (a
+    /// stale UDP entry keeps its own flow going elsewhere while this one follows the rules).
+    private func noteOtherFlows(_ namespace: String, _ tuple: FlowTuple) {
+        let others = simulator.flowLookup.otherFlows(namespace: namespace, to: tuple, limit: simulator.maxOtherFlows)
+        for other in others.flows where other.original != tuple {
+            trail.warn("\(namespace): \(other.label) exists for \(other.original); this trace is a new flow from port "
+                + "\(tuple.sourcePort) and follows the nat rules, that source port keeps its entry's mapping")
+            trail.conntrack.others.append(ConntrackFindings.Entry(namespace: namespace, flow: other))
+        }
+        if others.notShown > 0 {
+            trail.warn("\(namespace): \(others.notShown) more conntrack entries to the same destination not listed")
+            trail.conntrack.othersNotShown[namespace, default: 0] += others.notShown
+        }
     }
 
     /// The NAT core at its hook (`nf_nat_inet_fn`): for a new flow whose mapping for this manipulation is
@@ -72,6 +94,7 @@ extension PathRun {
                     continue
                 case .nat(let action):
                     apply(action, to: &flow, packet: packet, namespace: namespace, hook: hook)
+                    if action.isDestination, answer == nil { destinationNAT = result.rule }
                 default:
                     flows[namespace]?[binding.index] = flow
                     return end(result, namespace, packet)

@@ -133,14 +133,21 @@ extension PathRun {
             return .finished(answer.kind.outcome("delivered to a listening socket at \(delivery), and the answer comes back"))
         case .tcpReset:
             return .finished(answer.kind.outcome(decisive == nil
-                ? "nothing listens at the destination, and its reset reaches the sender"
+                ? "nothing listens at the destination\(divertedBy), and its reset reaches the sender"
                 : "a rule rejects it with a TCP reset, which reaches the sender"))
         case .icmpPortUnreachable:
             return .finished(answer.kind.outcome(decisive == nil
-                ? "nothing listens at the destination, and the ICMP port-unreachable reaches the sender"
+                ? "nothing listens at the destination\(divertedBy), and the ICMP port-unreachable reaches the sender"
                 : "a rule rejects it with ICMP port-unreachable, which reaches the sender"))
         case .icmpUnreachable(let name):
             return .finished(answer.kind.outcome("the sender receives ICMP \(name)"))
         }
+    }
+}
+
+extension PathRun {
+    /// " (where rule handle N of ip nat CHAIN in NS sent it)" when a destination NAT rule chose it.
+    var divertedBy: String {
+        destinationNAT.map { " (where \(describe($0)) sent it)" } ?? ""
     }
 }

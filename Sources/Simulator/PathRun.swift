@@ -14,6 +14,9 @@ final class PathRun {
     /// Set while the answer travels back.
     var answer: AnswerLeg?
     var decisive: RuleReference?
+    /// The last rule that changed the destination (dnat, redirect) on the way there: when no rule drops or
+    /// rejects the packet, it is the one that decided where the packet went.
+    var destinationNAT: RuleReference?
     var verdict: PacketVerdict = .accept
     /// The flow binding of the packet in each namespace it is in now (set by `track`).
     var currentBindings: [String: FlowBinding] = [:]

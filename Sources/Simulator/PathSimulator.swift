@@ -39,6 +39,8 @@ public struct TraceResult: Hashable, Sendable {
     /// How many paths were simulated.
     public var runs: Int
     public var warnings: [String]
+    /// Live conntrack entries used instead of the nat rules, and entries for other source ports.
+    public var conntrack = ConntrackFindings()
 }
 
 /// Why a trace could not be simulated.
@@ -57,6 +59,8 @@ public struct PathSimulator: Sendable {
     public var render: RuleRenderer?
     /// A bound on the paths of one trace (branches multiply).
     public var maxRuns = 512
+    /// A bound on the other-source-port conntrack entries listed per namespace.
+    public var maxOtherFlows = 20
 
     public init(network: NetworkModel, evaluator: any ChainEvaluator = Interpreter(),
                 flowLookup: any FlowLookup = NoFlowLookup(), render: RuleRenderer? = nil) {
@@ -91,16 +95,18 @@ public struct PathSimulator: Sendable {
         let cursor = BranchCursor()
         var runs: [RunRecord] = []
         var warnings: [String] = []
+        var conntrack = ConntrackFindings()
         repeat {
             cursor.rewind()
             let trail = Trail(cursor: cursor, render: render)
             let run = PathRun(simulator: self, trail: trail)
             let outcome = run.run(packet, from: request.namespace)
             let trace = PathTrace(steps: trail.steps, outcome: outcome, verdict: run.verdict,
-                                  decisiveRule: run.decisive, warnings: trail.warnings)
+                                  decisiveRule: run.decisive ?? run.destinationNAT, warnings: trail.warnings)
             runs.append(RunRecord(order: cursor.orderLabels, choices: cursor.randomLabels,
                                   probability: cursor.probability, trace: trace))
             for warning in trail.warnings where !warnings.contains(warning) { warnings.append(warning) }
+            conntrack.merge(trail.conntrack)
             for name in Set(trail.steps.map(\.namespace)).sorted() {
                 for spot in network.namespaces[name]?.blindSpots ?? [] where !warnings.contains("\(name): \(spot)") {
                     warnings.append("\(name): \(spot)")
@@ -116,10 +122,15 @@ public struct PathSimulator: Sendable {
             warnings.insert("\(source) is not an address of \(request.namespace): a socket there could not bind it", at: 0)
         }
         if request.sourcePort == nil {
-            warnings.append("no --sport: simulated as a new flow from port \(packet.sourcePort); existing conntrack entries are not consulted (conntrack reader not wired yet)")
+            warnings.append("no --sport: simulated as a new flow from port \(packet.sourcePort); it follows the nat rules, "
+                + "and conntrack entries of other source ports to the destination are listed")
         }
-        return TraceResult(packet: packet, outcome: OutcomeCombiner.combine(runs), trace: runs[0].trace,
-                           runs: runs.count, warnings: warnings)
+        var outcome = OutcomeCombiner.combine(runs)
+        if let entry = conntrack.used.first {
+            outcome.reason += " (\(entry.namespace): \(entry.flow.label) decided the mapping, not the nat rules)"
+        }
+        return TraceResult(packet: packet, outcome: outcome, trace: runs[0].trace, runs: runs.count,
+                           warnings: warnings, conntrack: conntrack)
     }
 }
 

@@ -36,9 +36,29 @@ extension RuleEvaluation {
             return UInt32(conntrackStateBits(packet)) & state.stateMask != 0 ? .next : .breakRule
         case .conntrack(let conntrack):
             return conntrackMatches(conntrack, packet) ? .next : .breakRule
+        case .owner(let owner):
+            return ownerMatches(owner, packet)
         default:
             return unknown("-m \(e.name)")
         }
+    }
+
+    /// `owner_mt`: only locally generated packets have a socket; nfscope simulates a sender running as
+    /// root (uid 0, gid 0), as the `meta skuid` case does, and says so. A packet without a socket
+    /// (forwarded) does not match, whatever the inversion (the kernel returns false before inverting).
+    private mutating func ownerMatches(_ owner: XtOwner, _ packet: Packet) -> Step {
+        guard packet.inputInterface == nil else { return .breakRule }
+        context.trail.warn("socket owner (-m owner) is assumed to be root (uid 0, gid 0)")
+        if owner.match.contains(.uid) {
+            let inside = owner.uidMin <= 0 && 0 <= owner.uidMax
+            if inside == owner.invert.contains(.uid) { return .breakRule }
+        }
+        if owner.match.contains(.gid) {
+            let inside = owner.gidMin <= 0 && 0 <= owner.gidMax
+            if inside == owner.invert.contains(.gid) { return .breakRule }
+        }
+        if owner.match.contains(.socketExists), owner.invert.contains(.socketExists) { return .breakRule }
+        return .next
     }
 
     private mutating func statisticBranch(_ statistic: XtStatistic) -> Step {

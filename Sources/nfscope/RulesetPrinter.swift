@@ -3,12 +3,24 @@ import NFScope
 /// Drives a streamed, consistent read into one of the renderers, chain by chain: decoded rules are dropped
 /// as soon as their chain is rendered, and the text goes to a `RulesetOutput`.
 enum RulesetPrinter {
+    /// A filter that names a table or chain the namespace does not have is an error, as in `nft list table`.
+    static func check(_ structure: RulesetStructure, _ filter: RulesetFilter, namespace: String) throws {
+        if let table = filter.table, structure.tables.isEmpty {
+            throw CommandFailure(message: "no table '\(table)'\(filter.family.map { " in family \($0)" } ?? "") in network namespace \(namespace)",
+                                 exitCode: ExitStatus.environment)
+        }
+        if let chain = filter.chain, structure.chains.isEmpty {
+            throw CommandFailure(message: "no chain '\(chain)' in network namespace \(namespace)", exitCode: ExitStatus.environment)
+        }
+    }
+
     static func nft(_ session: RulesetSession, filter: RulesetFilter, output: RulesetOutput) throws {
         let (reader, namespace) = (session.reader, session.namespace)
         var writer: NFTRulesetWriter?
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
+                try check(structure, filter, namespace: namespace)
                 writer = NFTRulesetWriter(structure: structure, namespace: namespace,
                                           chainsOnly: filter.chain != nil) { output.write($0) }
             case .rules(let chain, let rules): writer?.write(chain: chain, rules: rules)
@@ -40,6 +52,7 @@ enum RulesetPrinter {
         try reader.stream(filter, order: order) { event in
             switch event {
             case .structure(let structure):
+                try check(structure, filter, namespace: namespace)
                 for family in families {
                     writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace,
                                                          ipsetName: session.ipsetName) { output.write($0) }
@@ -67,6 +80,7 @@ enum RulesetPrinter {
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
+                try check(structure, filter, namespace: namespace)
                 writer = RulesetJSONWriter(structure: structure, namespace: namespace,
                                            ipsetName: session.ipsetName) { output.write($0) }
             case .rules(let chain, let rules): try writer?.write(chain: chain, rules: rules)

@@ -21,7 +21,7 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .customLong("src"), help: "Source address (default: the one the source namespace's routing picks).")
     var source: String?
 
-    @Option(name: .customLong("sport"), help: "Source port (default: an ephemeral port of a new flow).")
+    @Option(name: .customLong("sport"), help: "Source port: a live conntrack entry for the exact flow then decides its NAT (default: an ephemeral port of a new flow).")
     var sourcePort: UInt16?
 
     @Option(name: .customLong("dst"), help: "Destination address.")

@@ -26,6 +26,11 @@ enum TraceText {
             if let ruleText = rule.text { text += ": \(ruleText)" }
             text += "\n"
         }
+        if let entry = report.conntrack.entryUsed {
+            text += "\nconntrack entry used: \(entry.namespace) id \(entry.id.map(String.init) ?? "?") \(entry.proto) "
+            text += "\(entry.original.source):\(entry.original.sourcePort) -> \(entry.original.destination):\(entry.original.destinationPort)"
+            text += " (\(entry.nat); \(entry.status.joined(separator: ",")))\n"
+        }
         for warning in report.warnings { text += "note: \(warning)\n" }
         text += "\noutcome: \(report.outcome.uppercased()): \(report.reason)\n"
         return text
