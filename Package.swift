@@ -108,7 +108,7 @@ let package = Package(
                     dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus", "SimulatorCorpus",
                                    "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab", "Legacy"],
                     swiftSettings: strict),
     ]

@@ -53,7 +53,7 @@ extension KubeProxyNodeModel {
             filter("OUTPUT", [M.ctstate(new), M.comment("kubernetes load balancer firewall"), M.counter, M.jump("KUBE-PROXY-FIREWALL")])
             filter("OUTPUT", [M.ctstate(new), M.comment("kubernetes service portals"), M.counter, M.jump("KUBE-SERVICES")])
             filter("OUTPUT", [M.counter, M.jump("KUBE-FIREWALL")])
-            filter("KUBE-FIREWALL", M.prefix(16, "127.0.0.0/8") + M.prefix(12, "127.0.0.0/8", op: .neq)
+            filter("KUBE-FIREWALL", M.prefix(12, "127.0.0.0/8", op: .neq) + M.prefix(16, "127.0.0.0/8")
                    + [M.comment("block incoming localnet connections"), M.ctstate(related | established | dnat, inverted: true),
                       M.counter, M.verdict(.drop)])
             filter("KUBE-FORWARD", [M.ctstate(invalid), M.counter, M.verdict(.drop)])
@@ -76,7 +76,7 @@ extension KubeProxyNodeModel {
             let match = M.proto(s.proto)
             if s.kind == .noEndpoints {
                 filter("KUBE-SERVICES", match + M.address(16, s.clusterIP) + [M.comment("\(s.servicePortName) has no endpoints")]
-                       + M.dport(s.port) + [M.counter, .target(CompatExtension(name: "REJECT", revision: 0, info: M.blob(4, u32: [(0, 3)])))])
+                       + M.dport(s.port) + [M.counter, .target(CompatExtension(name: "REJECT", revision: 0, info: M.blob(8, u32: [(0, 3)])))])
                 return
             }
             let svc = "KUBE-SVC-\(hash)"

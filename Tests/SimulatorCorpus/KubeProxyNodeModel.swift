@@ -118,7 +118,7 @@ public enum KubeProxyNodeModel {
 
     /// `-m tcp`/`-m udp` without options (all ports), as a compat match.
     static func portMatch(_ name: String) -> Expression {
-        .match(CompatExtension(name: name, revision: 0, info: blob(name == "tcp" ? 12 : 12, u16: [(2, 0xffff), (6, 0xffff)])))
+        .match(CompatExtension(name: name, revision: 0, info: blob(16, u16: [(2, 0xffff), (6, 0xffff)])))  // XT_ALIGN(12)
     }
 
     /// `-m conntrack [!] --ctstate` (revision 3).
@@ -127,10 +127,11 @@ public enum KubeProxyNodeModel {
                                info: blob(168, u16: [(146, 1), (148, inverted ? 1 : 0), (150, mask)])))
     }
 
-    /// `-m statistic --mode random --probability p` (revision 0): p scaled to 2^31.
+    /// `-m statistic --mode random --probability p` (revision 0): p scaled to 2^31; the kernel holds the
+    /// value at offset 12 too (the union's last word), as read back after `iptables-nft-restore`.
     static func statistic(_ probability: Double) -> Expression {
-        .match(CompatExtension(name: "statistic", revision: 0,
-                               info: blob(24, u32: [(4, UInt32((probability * 2_147_483_648).rounded()))])))
+        let value = UInt32((probability * 2_147_483_648).rounded())
+        return .match(CompatExtension(name: "statistic", revision: 0, info: blob(24, u32: [(4, value), (12, value)])))
     }
 
     static func dnat(_ address: String, _ port: Int) -> Expression {
