@@ -51,7 +51,8 @@ extension CompiledRuleset {
         var linearNext: Int32 = 0
         prepare(header, from: 0, packet, cursors, &linearNext)
         while true {
-            let position = next(header, cursors, &linearNext)
+            var viaKey = false
+            let position = next(header, cursors, &linearNext, &viaKey)
             guard position >= 0 else {
                 if depth > 0 {
                     depth -= 1
@@ -84,7 +85,9 @@ extension CompiledRuleset {
                 case .nat, .reject, .unfollowable: kind = .other
                 }
             } else {
-                guard evaluate(Int(truncatingIfNeeded: unit.a & 0xffff_ffff), Int(truncatingIfNeeded: unit.a >> 32),
+                // Found through its dispatch key, a rule's leading key tests are already proven.
+                let proven = viaKey ? Int(unit.window.length) : 0
+                guard evaluate(Int(truncatingIfNeeded: unit.a & 0xffff_ffff) + proven, Int(truncatingIfNeeded: unit.a >> 32),
                                chainID, position, &packet, &observer) else { continue }
             }
             switch kind {
@@ -227,7 +230,8 @@ extension CompiledRuleset {
 
     /// The next candidate position of the chain in rule order (-1 at the end), advancing its cursor.
     @inline(__always)
-    private func next(_ header: ChainHeader, _ cursors: UnsafeMutableBufferPointer<Int32>, _ linearNext: inout Int32) -> Int32 {
+    private func next(_ header: ChainHeader, _ cursors: UnsafeMutableBufferPointer<Int32>, _ linearNext: inout Int32,
+                      _ viaKey: inout Bool) -> Int32 {
         if header.linear {
             guard linearNext < header.ruleCount else { return -1 }
             defer { linearNext += 1 }
@@ -248,6 +252,7 @@ extension CompiledRuleset {
             if candidate < best { best = candidate; bestSlot = slot }
         }
         guard bestSlot >= 0 else { return -1 }
+        viaKey = bestSlot < slot  // a class cursor, not the residue
         if cursors[bestSlot] < 0 { cursors[bestSlot] = 0 } else { cursors[bestSlot] += 1 }
         return best
     }

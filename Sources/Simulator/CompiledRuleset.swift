@@ -62,6 +62,7 @@ public final class CompiledRuleset: Sendable {
         var builder = Builder()
         var chains: [CompiledChain?] = Array(repeating: nil, count: chainIDs.count)
         var lowered: [[(ops: [CompiledOp], action: CompiledAction)?]] = Array(repeating: [], count: chainIDs.count)
+        var skips: [[UInt8]] = Array(repeating: [], count: chainIDs.count)
         var partial: [ChainHeader?] = Array(repeating: nil, count: chainIDs.count)
         var compiled = 0, interpreted = 0, indexed = 0
         for chain in snapshot.structure.chains {
@@ -96,6 +97,9 @@ public final class CompiledRuleset: Sendable {
                 builder.addClass(DispatchClass(windows: signature, members: grouped))
             }
             indexed += inClass.count
+            var chainSkips = [UInt8](repeating: 0, count: ids.count)
+            for position in inClass { chainSkips[Int(position)] = UInt8(Self.keyedPrefix(rules[Int(position)]?.ops ?? [])) }
+            skips[Int(id)] = chainSkips
             let residueStart = Int32(builder.residues.count)
             if !kept.isEmpty { builder.residues += (0..<Int32(ids.count)).filter { !inClass.contains($0) } }
             partial[Int(id)] = ChainHeader(offset: 0, chainID: id, ruleStart: 0, ruleCount: Int32(ids.count),
@@ -119,7 +123,7 @@ public final class CompiledRuleset: Sendable {
         for (id, rules) in lowered.enumerated() {
             guard var header = partial[id] else { continue }
             header.offset = offsets[id]
-            builder.emit(header, rules, offsets: offsets)
+            builder.emit(header, rules, skips: skips[id], offsets: offsets)
         }
         self.chains = chains.enumerated().map { index, chain in
             chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", ruleIDs: [])
@@ -156,6 +160,23 @@ public final class CompiledRuleset: Sendable {
         return windows.isEmpty ? nil : (windows, key)
     }
 
+    /// How many leading ops of a rule its dispatch key proves: the exact tests that formed the key, up to
+    /// the first op that is not one of them (and only where the value has no bits outside the mask, so
+    /// the key equality is the test).
+    static func keyedPrefix(_ ops: [CompiledOp]) -> Int {
+        guard let (windows, _) = signature(ops) else { return 0 }
+        var seen: [FieldWindow] = []
+        var count = 0
+        for op in ops {
+            guard case .test(let window, let mask, let test, let value, _) = op, test == .eq,
+                  windows.contains(MaskedWindow(window: window, mask: mask)), !seen.contains(window),
+                  value.hi & ~mask.hi == 0, value.lo & ~mask.lo == 0 else { break }
+            seen.append(window)
+            count += 1
+        }
+        return min(count, 255)
+    }
+
     /// The compiled chain of a chain, if the snapshot holds it.
     func chainID(_ chain: Chain) -> Int32? {
         chainIDs[RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)]
@@ -173,7 +194,8 @@ public final class CompiledRuleset: Sendable {
         var residues: [Int32] = []
 
         /// A chain's header unit, its rule units, then its ops.
-        mutating func emit(_ header: ChainHeader, _ rules: [(ops: [CompiledOp], action: CompiledAction)?], offsets: [Int32]) {
+        mutating func emit(_ header: ChainHeader, _ rules: [(ops: [CompiledOp], action: CompiledAction)?], skips: [UInt8],
+                           offsets: [Int32]) {
             let none = FieldWindow(source: .network, offset: 0, length: 0)
             precondition(code.count == Int(header.offset))
             code.append(PackedOp(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)), window: none,
@@ -206,7 +228,9 @@ public final class CompiledRuleset: Sendable {
                     argument = Int32(actions.count)
                     actions.append(rule.action)
                 }
-                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: none, flags: 0,
+                // The window's length byte of a rule unit: how many leading ops a dispatch-key match proves.
+                let proven = FieldWindow(source: .network, offset: 0, length: position < skips.count ? skips[position] : 0)
+                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: proven, flags: 0,
                                                       a: UInt64(UInt32(start)) | UInt64(UInt32(code.count)) << 32,
                                                       b: UInt64(UInt32(bitPattern: argument)), c: 0)
             }
