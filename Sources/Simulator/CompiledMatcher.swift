@@ -68,7 +68,7 @@ extension CompiledRuleset {
             var kind = PackedRule.Kind(rawValue: unit.test) ?? .fallThrough
             var argument = Int32(truncatingIfNeeded: unit.b)
             var interpretedAction: CompiledAction?
-            if unit.flags != 0 {
+            if unit.flags & 1 != 0 {
                 guard let interpreted = observer.interpret(chain: chainID, rule: position, packet: &packet) else {
                     return CompiledChainResult(verdict: .needsInterpreter, chain: chainID, position: position)
                 }
@@ -100,7 +100,7 @@ extension CompiledRuleset {
                 observer.record(chain: chainID, rule: position, action: .drop)
                 return CompiledChainResult(verdict: .drop, chain: chainID, position: position)
             case .other:
-                let action = interpretedAction ?? actions[Int(argument)]
+                let action = interpretedAction ?? (unit.flags & 2 != 0 ? .nat(Self.unpackNat(unit.c)) : actions[Int(argument)])
                 observer.record(chain: chainID, rule: position, action: action)
                 return CompiledChainResult(verdict: Self.verdict(action), chain: chainID, position: position)
             case .missingTarget:
@@ -127,6 +127,21 @@ extension CompiledRuleset {
                 prepare(header, from: Int32(truncatingIfNeeded: frame & 0xffff_ffff), packet, cursors, &linearNext)
             }
         }
+    }
+
+    /// The NAT mapping a rule unit carries inline (see `Builder.packNat`).
+    @inline(__always)
+    static func unpackNat(_ word: UInt64) -> NatAction {
+        let kind: NatAction.Kind
+        switch word & 3 {
+        case 0: kind = .dnat
+        case 1: kind = .snat
+        case 2: kind = .masquerade
+        default: kind = .redirect
+        }
+        return NatAction(kind: kind,
+                         address: word & 4 != 0 ? .v4(UInt32(truncatingIfNeeded: word >> 32)) : nil,
+                         port: word & 8 != 0 ? UInt16(truncatingIfNeeded: word >> 16) : nil)
     }
 
     /// A chain's header, decoded from its unit in `code`.

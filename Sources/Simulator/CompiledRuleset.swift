@@ -228,12 +228,31 @@ public final class CompiledRuleset: Sendable {
                     argument = Int32(actions.count)
                     actions.append(rule.action)
                 }
+                // An IPv4 NAT mapping also goes in the rule unit itself (flags bit 1, word c), sparing a read
+                // of the side table on kube-proxy's DNAT rules.
+                var inline: UInt16 = 0
+                var packed: UInt64 = 0
+                if case .nat(let nat) = rule.action, let word = Self.packNat(nat) { inline = 2; packed = word }
                 // The window's length byte of a rule unit: how many leading ops a dispatch-key match proves.
                 let proven = FieldWindow(source: .network, offset: 0, length: position < skips.count ? skips[position] : 0)
-                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: proven, flags: 0,
+                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: proven, flags: inline,
                                                       a: UInt64(UInt32(start)) | UInt64(UInt32(code.count)) << 32,
-                                                      b: UInt64(UInt32(bitPattern: argument)), c: 0)
+                                                      b: UInt64(UInt32(bitPattern: argument)), c: packed)
             }
+        }
+
+        /// kind (bits 0-1), has address (2), has port (3), port (16-31), IPv4 address (32-63); nil for IPv6.
+        static func packNat(_ nat: NatAction) -> UInt64? {
+            let kinds: [NatAction.Kind] = [.dnat, .snat, .masquerade, .redirect]
+            guard let kind = kinds.firstIndex(of: nat.kind) else { return nil }
+            var word = UInt64(kind)
+            switch nat.address {
+            case .none: break
+            case .v4(let value)?: word |= 4 | UInt64(value) << 32
+            case .v6?: return nil
+            }
+            if let port = nat.port { word |= 8 | UInt64(port) << 16 }
+            return word
         }
 
         private mutating func pack(_ op: CompiledOp) -> PackedOp {
