@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "nfscope", targets: ["nfscope"]),
         // Generated kube-proxy rulesets, for the benchmark package (test support, not part of the tool).
         .library(name: "RulesetCorpus", targets: ["RulesetCorpus"]),
+        // The same kube-proxy rulesets as typed simulator models (no kernel needed), for the simulator benchmarks.
+        .library(name: "SimulatorCorpus", targets: ["SimulatorCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -79,6 +81,9 @@ let package = Package(
         .target(name: "TestLab", dependencies: ["NetNS"], path: "Tests/TestLab", swiftSettings: strict),
         // Generated rulesets (kube-proxy iptables and nftables modes) for differential tests and benchmarks.
         .target(name: "RulesetCorpus", path: "Tests/RulesetCorpus", swiftSettings: strict),
+        // Kube-proxy nodes as typed NamespaceModels, rules as iptables-nft stores them (tests and benchmarks).
+        .target(name: "SimulatorCorpus", dependencies: ["Simulator", "NFTables", "Route", "NetCore", "RulesetCorpus"],
+                path: "Tests/SimulatorCorpus", swiftSettings: strict),
         .testTarget(name: "NFTablesTests", dependencies: ["NFTables", "Netlink", "NetCore", "NetlinkTesting"],
                     swiftSettings: strict),
         .testTarget(name: "RenderTests", dependencies: ["Render", "NFTables", "Netlink", "NetCore", "NetlinkTesting"],
@@ -94,7 +99,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "LegacyTests", dependencies: ["Legacy", "Xtables", "NetCore", "Netlink", "NetlinkTesting"],
                     swiftSettings: strict),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink"],
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "NFTables", "Xtables", "Route", "NetCore", "Netlink",
+                                                           "SimulatorCorpus"],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore"], swiftSettings: strict),
         .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "NetCore"], swiftSettings: strict),
@@ -102,7 +108,7 @@ let package = Package(
                     dependencies: ["Conntrack", "Netlink", "NetCore", .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus",
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus", "SimulatorCorpus",
                                    "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab", "Legacy"],
                     swiftSettings: strict),
     ]

@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         .package(name: "nfscope", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+        // The interposer the benchmark package uses, for the simulator guard's own malloc count.
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.5.0"),
     ],
     targets: [
         .executableTarget(
@@ -38,6 +40,19 @@ let package = Package(
                 .product(name: "NFScope", package: "nfscope"),
             ],
             path: "Benchmarks/RulesetBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Simulated packets per second (compiled hot path and interpreter), mallocs per packet, compile time,
+        // and the CI guard on the compiled/interpreter ratio and allocations.
+        .executableTarget(
+            name: "SimulatorBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+                .product(name: "NFScope", package: "nfscope"),
+                .product(name: "SimulatorCorpus", package: "nfscope"),
+            ],
+            path: "Benchmarks/SimulatorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Prints a generated kube-proxy ruleset: `ruleset-corpus iptables|nft SERVICES`.

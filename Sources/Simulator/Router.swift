@@ -95,7 +95,7 @@ struct Router {
         return link.isUp
     }
 
-    private func syntheticLocalRoutes(_ family: IPFamily) -> [Route] {
+    func syntheticLocalRoutes(_ family: IPFamily) -> [Route] {
         let loopback = model.routes.links.first { $0.flags.contains(.loopback) }?.index
         var routes = model.routes.addresses.filter { $0.family == family }.compactMap { address in
             IPPrefix(address: address.local, length: family.bitWidth).map {

@@ -1,0 +1,306 @@
+import NetCore
+import NFTables
+
+/// A namespace's nf_tables ruleset compiled for the hot path: every chain's rules as flat op ranges, each
+/// chain's rules indexed by the values of their leading exact tests (hash dispatch on kube-proxy's
+/// (destination, protocol, port); one class per prefix length of address matches, a tuple space), and
+/// the rest kept as an ordered residue. Candidates are merged in rule order, so first-match order holds.
+/// At run time everything is in flat arrays of plain values.
+public final class CompiledRuleset: Sendable {
+    let chains: [CompiledChain]
+    let labels: [String]
+    let sourceRules: [Rule]
+    let chainIDs: [RulesetIndex.ChainKey: Int32]
+    let routes: CompiledRoutes
+
+    /// Per chain, in order: a header unit, one unit per rule, then the rules' ops.
+    let code: [PackedOp]
+    /// The header unit of each chain id.
+    let chainOffsets: [Int32]
+    let actions: [CompiledAction]
+    let wideTests: [(mask: Wide, value: Wide, upper: Wide)]
+    let classes: [ClassHeader]
+    let classWindows: [MaskedWindow]
+    let slots: [HashSlot]
+    let ruleLists: [Int32]
+    let residues: [Int32]
+
+    /// Rules lowered to ops.
+    public let compiledRules: Int
+    /// Rules beyond the compiled subset, run by the interpreter when reached.
+    public let interpretedRules: Int
+    /// Rules reachable through a dispatch class rather than the residue.
+    public let indexedRules: Int
+
+    /// The most dispatch classes a chain keeps (the largest); the rest of its rules join the residue.
+    static let maxClasses = 8
+    /// A class smaller than this is not worth a hash lookup: its rules join the residue.
+    static let minClassSize = 4
+
+    init(_ snapshot: RulesetSnapshot, routes: CompiledRoutes) {
+        self.routes = routes
+        var chainIDs: [RulesetIndex.ChainKey: Int32] = [:]
+        for chain in snapshot.structure.chains {
+            let key = RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)
+            if chainIDs[key] == nil { chainIDs[key] = Int32(chainIDs.count) }
+        }
+        self.chainIDs = chainIDs
+        // Rules come chain by chain: group runs, hashing a chain key once per run rather than per rule.
+        var rulesByChain: [RulesetIndex.ChainKey: [Int32]] = [:]
+        var runStart = 0
+        let all = snapshot.rules
+        while runStart < all.count {
+            let first = all[runStart]
+            var runEnd = runStart + 1
+            while runEnd < all.count, all[runEnd].chain == first.chain, all[runEnd].table == first.table,
+                  all[runEnd].family == first.family { runEnd += 1 }
+            rulesByChain[RulesetIndex.ChainKey(family: first.family, table: first.table, chain: first.chain), default: []]
+                .append(contentsOf: (runStart..<runEnd).map { Int32($0) })
+            runStart = runEnd
+        }
+        var lowering = RuleLowering(chainIDs: chainIDs, addressTypes: routes.isExact)
+        var builder = Builder()
+        var chains: [CompiledChain?] = Array(repeating: nil, count: chainIDs.count)
+        var lowered: [[(ops: [CompiledOp], action: CompiledAction)?]] = Array(repeating: [], count: chainIDs.count)
+        var skips: [[UInt8]] = Array(repeating: [], count: chainIDs.count)
+        var partial: [ChainHeader?] = Array(repeating: nil, count: chainIDs.count)
+        var compiled = 0, interpreted = 0, indexed = 0
+        for chain in snapshot.structure.chains {
+            let key = RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)
+            guard let id = chainIDs[key], chains[Int(id)] == nil else { continue }
+            let ids = rulesByChain[key] ?? []
+            var rules: [(ops: [CompiledOp], action: CompiledAction)?] = []
+            var signatures: [[MaskedWindow]: [(Int32, Wide)]] = [:]
+            for (position, ruleID) in ids.enumerated() {
+                guard let (ruleOps, action) = lowering.lower(snapshot.rules[Int(ruleID)]) else {
+                    rules.append(nil)
+                    interpreted += 1
+                    continue
+                }
+                compiled += 1
+                rules.append((ruleOps, action))
+                if let (signature, value) = Self.signature(ruleOps) {
+                    signatures[signature, default: []].append((Int32(position), value))
+                }
+            }
+            let kept = signatures.filter { $0.value.count >= Self.minClassSize }
+                .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.value[0].0 < $1.value[0].0 }
+                .prefix(Self.maxClasses)
+            let classStart = Int32(builder.classes.count)
+            var inClass = Set<Int32>()
+            for (signature, members) in kept {
+                var grouped: [Wide: [Int32]] = [:]
+                for (position, value) in members {
+                    grouped[value, default: []].append(position)
+                    inClass.insert(position)
+                }
+                builder.addClass(DispatchClass(windows: signature, members: grouped))
+            }
+            indexed += inClass.count
+            var chainSkips = [UInt8](repeating: 0, count: ids.count)
+            for position in inClass { chainSkips[Int(position)] = UInt8(Self.keyedPrefix(rules[Int(position)]?.ops ?? [])) }
+            skips[Int(id)] = chainSkips
+            let residueStart = Int32(builder.residues.count)
+            if !kept.isEmpty { builder.residues += (0..<Int32(ids.count)).filter { !inClass.contains($0) } }
+            partial[Int(id)] = ChainHeader(offset: 0, chainID: id, ruleStart: 0, ruleCount: Int32(ids.count),
+                                           classStart: classStart, classCount: Int32(kept.count), residueStart: residueStart,
+                                           residueCount: Int32(builder.residues.count) - residueStart, linear: kept.isEmpty,
+                                           policy: chain.base?.policy ?? .accept)
+            lowered[Int(id)] = rules
+            chains[Int(id)] = CompiledChain(family: chain.family, table: chain.table, name: chain.name, ruleIDs: ids)
+        }
+        // Offsets first (jumps point at their target's header unit), then the units.
+        var offsets: [Int32] = []
+        var running: Int32 = 0
+        for (id, rules) in lowered.enumerated() {
+            offsets.append(running)
+            if partial[id] == nil {
+                partial[id] = ChainHeader(offset: 0, chainID: Int32(id), ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0,
+                                          residueStart: 0, residueCount: 0, linear: true, policy: .accept)
+            }
+            running += 1 + Int32(rules.count) + Int32(rules.reduce(0) { $0 + ($1?.ops.count ?? 0) })
+        }
+        for (id, rules) in lowered.enumerated() {
+            guard var header = partial[id] else { continue }
+            header.offset = offsets[id]
+            builder.emit(header, rules, skips: skips[id], offsets: offsets)
+        }
+        self.chains = chains.enumerated().map { index, chain in
+            chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", ruleIDs: [])
+        }
+        code = builder.code
+        chainOffsets = offsets
+        actions = builder.actions
+        wideTests = builder.wideTests
+        classes = builder.classes
+        classWindows = builder.classWindows
+        slots = builder.slots
+        ruleLists = builder.ruleLists
+        residues = builder.residues
+        labels = lowering.labels
+        sourceRules = snapshot.rules
+        compiledRules = compiled
+        interpretedRules = interpreted
+        indexedRules = indexed
+    }
+
+    /// The exact tests a rule starts with (before any choice or effect), as a class signature and key.
+    static func signature(_ ops: [CompiledOp]) -> ([MaskedWindow], Wide)? {
+        var windows: [MaskedWindow] = []
+        var key = Wide.zero
+        var length = 0
+        for op in ops {
+            guard case .test(let window, let mask, let test, let value, _) = op else { break }
+            guard test == .eq, length + Int(window.length) <= 16,
+                  !windows.contains(where: { $0.window == window }) else { continue }
+            windows.append(MaskedWindow(window: window, mask: mask))
+            key.append(value & mask, length: Int(window.length))
+            length += Int(window.length)
+        }
+        return windows.isEmpty ? nil : (windows, key)
+    }
+
+    /// How many leading ops of a rule its dispatch key proves: the exact tests that formed the key, up to
+    /// the first op that is not one of them (and only where the value has no bits outside the mask, so
+    /// the key equality is the test).
+    static func keyedPrefix(_ ops: [CompiledOp]) -> Int {
+        guard let (windows, _) = signature(ops) else { return 0 }
+        var seen: [FieldWindow] = []
+        var count = 0
+        for op in ops {
+            guard case .test(let window, let mask, let test, let value, _) = op, test == .eq,
+                  windows.contains(MaskedWindow(window: window, mask: mask)), !seen.contains(window),
+                  value.hi & ~mask.hi == 0, value.lo & ~mask.lo == 0 else { break }
+            seen.append(window)
+            count += 1
+        }
+        return min(count, 255)
+    }
+
+    /// The compiled chain of a chain, if the snapshot holds it.
+    func chainID(_ chain: Chain) -> Int32? {
+        chainIDs[RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)]
+    }
+
+    /// Packs compile-time ops, actions and classes into the flat runtime arrays.
+    private struct Builder {
+        var code: [PackedOp] = []
+        var actions: [CompiledAction] = []
+        var wideTests: [(mask: Wide, value: Wide, upper: Wide)] = []
+        var classes: [ClassHeader] = []
+        var classWindows: [MaskedWindow] = []
+        var slots: [HashSlot] = []
+        var ruleLists: [Int32] = []
+        var residues: [Int32] = []
+
+        /// A chain's header unit, its rule units, then its ops.
+        mutating func emit(_ header: ChainHeader, _ rules: [(ops: [CompiledOp], action: CompiledAction)?], skips: [UInt8],
+                           offsets: [Int32]) {
+            let none = FieldWindow(source: .network, offset: 0, length: 0)
+            precondition(code.count == Int(header.offset))
+            code.append(PackedOp(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)), window: none,
+                                 flags: header.linear ? 1 : 0,
+                                 a: UInt64(UInt32(bitPattern: header.ruleCount)) | UInt64(UInt32(bitPattern: header.chainID)) << 32,
+                                 b: UInt64(UInt32(bitPattern: header.classStart)) | UInt64(UInt32(bitPattern: header.classCount)) << 32,
+                                 c: UInt64(UInt32(bitPattern: header.residueStart)) | UInt64(UInt32(bitPattern: header.residueCount)) << 32))
+            let firstRule = code.count
+            code += Array(repeating: PackedOp(kind: .rule, test: 0, window: none, flags: 0, a: 0, b: 0, c: 0), count: rules.count)
+            for (position, rule) in rules.enumerated() {
+                guard let rule else {
+                    code[firstRule + position] = PackedOp(kind: .rule, test: PackedRule.Kind.fallThrough.rawValue, window: none,
+                                                          flags: 1, a: 0, b: 0, c: 0)
+                    continue
+                }
+                let start = code.count
+                for op in rule.ops { code.append(pack(op)) }
+                var kind = PackedRule.Kind.fallThrough
+                var argument: Int32 = 0
+                switch rule.action {
+                case .fallThrough: kind = .fallThrough
+                case .accept: kind = .accept
+                case .drop: kind = .drop
+                case .jump(let target): kind = .jump; argument = offsets[Int(target)]
+                case .goto(let target): kind = .goto; argument = offsets[Int(target)]
+                case .missingTarget: kind = .missingTarget
+                case .return: kind = .return
+                case .nat, .reject, .unfollowable:
+                    kind = .other
+                    argument = Int32(actions.count)
+                    actions.append(rule.action)
+                }
+                // An IPv4 NAT mapping also goes in the rule unit itself (flags bit 1, word c), sparing a read
+                // of the side table on kube-proxy's DNAT rules.
+                var inline: UInt16 = 0
+                var packed: UInt64 = 0
+                if case .nat(let nat) = rule.action, let word = Self.packNat(nat) { inline = 2; packed = word }
+                // The window's length byte of a rule unit: how many leading ops a dispatch-key match proves.
+                let proven = FieldWindow(source: .network, offset: 0, length: position < skips.count ? skips[position] : 0)
+                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: proven, flags: inline,
+                                                      a: UInt64(UInt32(start)) | UInt64(UInt32(code.count)) << 32,
+                                                      b: UInt64(UInt32(bitPattern: argument)), c: packed)
+            }
+        }
+
+        /// kind (bits 0-1), has address (2), has port (3), port (16-31), IPv4 address (32-63); nil for IPv6.
+        static func packNat(_ nat: NatAction) -> UInt64? {
+            let kinds: [NatAction.Kind] = [.dnat, .snat, .masquerade, .redirect]
+            guard let kind = kinds.firstIndex(of: nat.kind) else { return nil }
+            var word = UInt64(kind)
+            switch nat.address {
+            case .none: break
+            case .v4(let value)?: word |= 4 | UInt64(value) << 32
+            case .v6?: return nil
+            }
+            if let port = nat.port { word |= 8 | UInt64(port) << 16 }
+            return word
+        }
+
+        private mutating func pack(_ op: CompiledOp) -> PackedOp {
+            let none = FieldWindow(source: .network, offset: 0, length: 0)
+            switch op {
+            case .test(let window, let mask, let test, let value, let upper):
+                if window.length <= 8 {
+                    return PackedOp(kind: .test, test: test.rawValue, window: window, flags: 0, a: mask.lo, b: value.lo, c: upper.lo)
+                }
+                wideTests.append((mask, value, upper))
+                return PackedOp(kind: .wideTest, test: test.rawValue, window: window, flags: 0,
+                                a: UInt64(wideTests.count - 1), b: 0, c: 0)
+            case .ports(let tcp, let source, let destination, let flagMask, let flagCompare, let invert):
+                let ranges = UInt64(source.lowerBound) | UInt64(source.upperBound) << 16
+                    | UInt64(destination.lowerBound) << 32 | UInt64(destination.upperBound) << 48
+                return PackedOp(kind: .ports, test: invert, window: none, flags: UInt16(flagMask) | UInt16(flagCompare) << 8,
+                                a: ranges, b: tcp ? 1 : 0, c: 0)
+            case .ctState(let mask, let inverted):
+                return PackedOp(kind: .ctState, test: inverted ? 1 : 0, window: none, flags: mask, a: 0, b: 0, c: 0)
+            case .destinationLocal(let inverted):
+                return PackedOp(kind: .destinationLocal, test: inverted ? 1 : 0, window: none, flags: 0, a: 0, b: 0, c: 0)
+            case .choice(let probability, let label):
+                return PackedOp(kind: .choice, test: 0, window: none, flags: 0, a: UInt64(label), b: probability.bitPattern, c: 0)
+            case .mark(let and, let or, let xor):
+                return PackedOp(kind: .mark, test: 0, window: none, flags: 0, a: UInt64(and) | UInt64(or) << 32, b: UInt64(xor), c: 0)
+            }
+        }
+
+        /// A class: its windows, an open-addressing table at most half full, and its rule lists.
+        mutating func addClass(_ dispatch: DispatchClass) {
+            var capacity = 8
+            while capacity < dispatch.members.count * 2 { capacity *= 2 }
+            let slotStart = slots.count
+            slots += Array(repeating: HashSlot.empty, count: capacity)
+            for (key, positions) in dispatch.members {
+                var index = Int(truncatingIfNeeded: HashSlot.hash(key) >> 32) & (capacity - 1)
+                while slots[slotStart + index].end >= 0 { index = (index + 1) & (capacity - 1) }
+                if positions.count == 1 {  // the position itself, as an empty range starting there
+                    slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: positions[0], end: positions[0])
+                    continue
+                }
+                let start = Int32(ruleLists.count)
+                ruleLists += positions
+                slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: start, end: Int32(ruleLists.count))
+            }
+            classes.append(ClassHeader(windowStart: Int32(classWindows.count), windowCount: Int32(dispatch.windows.count),
+                                       slotStart: Int32(slotStart), slotMask: Int32(capacity - 1)))
+            classWindows += dispatch.windows
+        }
+    }
+}
