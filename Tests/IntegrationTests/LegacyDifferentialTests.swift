@@ -105,7 +105,7 @@ extension LegacyDifferentialTests {
     @Test("nfscope legacy save --pid reads an unnamed namespace of a process")
     func byPid() throws {
         try withLab { lab in
-            let process = try lab.spawnUnshared(["sleep", "30"])
+            let process = try lab.spawnUnshared(["sleep", "600"])
             let pid = String(process.processIdentifier)
             let own = try Shell.run(["readlink", "/proc/self/ns/net"])
             // unshare enters the new namespace just before exec: wait until the process is in it.

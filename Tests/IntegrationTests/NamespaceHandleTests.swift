@@ -76,7 +76,7 @@ struct NamespaceHandleTests {
             let named = try NamespaceHandle(name: a.name)
             #expect(named.id.label == a.name)
             #expect(named.id.inode == NamespaceProbe.inode(a.path))
-            let sleeper = try lab.spawn(a, ["sleep", "30"])
+            let sleeper = try lab.spawn(a, ["sleep", "600"])
             let pid = sleeper.processIdentifier
             // `ip netns exec` enters the namespace and then execs sleep in the same pid; wait for the switch.
             var viaPid: NamespaceID?

@@ -9,7 +9,7 @@ struct NetnsListTests {
     func findsNamedAndUnsharedNamespaces() throws {
         try withLab { lab in
             let named = try lab.namespace("named")
-            let sleeper = try lab.spawnUnshared(["sleep", "60"])
+            let sleeper = try lab.spawnUnshared(["sleep", "600"])
             // unshare execs sleep once the namespace exists; wait for that.
             let unsharedInode = try waitForNamespaceChange(pid: sleeper.processIdentifier)
             let reports = try NamespaceReporter().reports()

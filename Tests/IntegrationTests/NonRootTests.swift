@@ -42,7 +42,7 @@ struct NonRootTests {
     func libraryProbe() async throws {
         try await withLab { lab in
             let namespace = try lab.namespace("perm")
-            let sleeper = try lab.spawn(namespace, ["sleep", "30"])
+            let sleeper = try lab.spawn(namespace, ["sleep", "600"])  // killed at teardown; long enough for a slow CI
             // Wait until the sleeper is inside, so the pid's namespace is the lab's.
             let target = try NamespaceHandle(name: namespace.name).id
             for _ in 0..<200 where (try? NamespaceHandle(pid: sleeper.processIdentifier).id) != target {

@@ -63,7 +63,7 @@ struct TraceCLITests {
             try lab.veth(client, "eth0", addresses: ["10.52.0.1/24"], server, "eth0", addresses: ["10.52.0.2/24"])
             let listener = try server.listenTCP(port: 8080)
             defer { listener.close() }
-            let process = try lab.spawn(client, ["sleep", "30"])
+            let process = try lab.spawn(client, ["sleep", "600"])
             // `ip netns exec` enters the namespace and then execs sleep in the same process: wait for that.
             let target = try NamespaceHandle(path: client.path).id
             for _ in 0..<50 where NamespaceHandle.identity(ofPath: "/proc/\(process.processIdentifier)/ns/net", label: "p") != target {
