@@ -80,7 +80,14 @@ public final class IptablesSaveWriter {
     public func render(_ rule: Rule) -> RenderedRule {
         switch decoder.decode(rule) {
         case .rule(let iptables):
-            let text = (["-A", rule.chain] + iptables.arguments).joined(separator: " ")
+            // One string grown in place: no `["-A", chain] + arguments` array and no join (every rule).
+            var text = "-A "
+            text.reserveCapacity(128)
+            text += rule.chain
+            for argument in iptables.arguments {
+                text += " "
+                text += argument
+            }
             return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
                                 handle: rule.handle, text: text)
         case .unrepresentable(let reason, _):
@@ -98,7 +105,8 @@ public final class IptablesSaveWriter {
         for rule in rules {
             let rendered = render(rule)
             onRule?(rendered)
-            output(rendered.text + "\n")
+            output(rendered.text)
+            output("\n")
         }
     }
 

@@ -166,7 +166,7 @@ public final class RulesetReader {
         var delivered = false
         let result = try connection.dump(request, operation: .dump("nftables rules of \(chain.table)/\(chain.name)")) { reply in
             guard NFTMessage(netlinkType: reply.header.type) == .newRule else { return }
-            batch.append(try Rule(message: reply))
+            batch.append(try Rule(message: reply, table: chain.table, chain: chain.name))
             if batch.count >= Self.rulesPerEvent {
                 try handler(.rules(chain: chain, rules: batch))
                 batch.removeAll(keepingCapacity: true)
@@ -185,7 +185,7 @@ public final class RulesetReader {
         var collected: [Rule] = []
         let result = try connection.dump(request, operation: .dump("nftables rules of \(chain.table)/\(chain.name)")) { reply in
             guard NFTMessage(netlinkType: reply.header.type) == .newRule else { return }
-            collected.append(try Rule(message: reply))
+            collected.append(try Rule(message: reply, table: chain.table, chain: chain.name))
         }
         rules = collected
         return result
