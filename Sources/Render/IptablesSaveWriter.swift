@@ -61,11 +61,15 @@ public final class IptablesSaveWriter {
         let builtin = builtinChains[table] ?? []
         let base = builtin.compactMap { name in mine.first { chains[$0].name == name } }
         let user = mine.filter { !builtin.contains(chains[$0].name) }
+        // The names pulled out once: the sort compares 79,000 of them ~17 times each, and reaching a name
+        // through `chains[i]` there copied the whole chain.
+        let names = user.map { chains[$0].name }
         // For ASCII names (all of them in practice) String's `<` is strcmp's order and much faster.
-        let ascii = user.allSatisfy { chains[$0].name.utf8.allSatisfy { $0 < 0x80 } }
-        return base + user.sorted { a, b in
-            ascii ? chains[a].name < chains[b].name : chains[a].name.utf8.lexicographicallyPrecedes(chains[b].name.utf8)
+        let ascii = names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        let sorted = names.indices.sorted { a, b in
+            ascii ? names[a] < names[b] : names[a].utf8.lexicographicallyPrecedes(names[b].utf8)
         }
+        return base + sorted.map { user[$0] }
     }
 
     /// Whether no iptables table of this family exists (nothing will be printed).

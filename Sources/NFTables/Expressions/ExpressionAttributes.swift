@@ -100,7 +100,13 @@ struct ExpressionAttributes {
         return value
     }
 
-    func requiredU32(_ type: UInt16, _ name: String) throws -> UInt32 { try required(type, name, u32) }
+    /// Without `required`'s closure: a partially applied `u32` would copy these attributes on every call.
+    func requiredU32(_ type: UInt16, _ name: String) throws -> UInt32 {
+        guard let value = try u32(type) else {
+            throw DecodeError(path: "\(path).\(name)", offset: 0, reason: "missing attribute")
+        }
+        return value
+    }
 
     /// A register attribute (`NFTA_*_SREG`, `NFTA_*_DREG`).
     func register(_ type: UInt16) throws -> Register? { try u32(type).map(Register.init(rawValue:)) }
