@@ -72,7 +72,8 @@ public struct Delinearizer {
         case .meta(let meta):
             switch meta.operation {
             case .load(let destination):
-                store(destination, .field(Field.meta(meta.key), loadedLength: Field.meta(meta.key).length), state: &state)
+                let field = Field.meta(meta.key)
+                store(destination, .field(field, loadedLength: field.length), state: &state)
                 return nil
             case .set(let source):
                 return .assign(target: Field.meta(meta.key), value: load(source, length: 4, state: state))

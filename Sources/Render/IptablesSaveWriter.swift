@@ -82,6 +82,13 @@ public final class IptablesSaveWriter {
 
     /// One rule as `-A CHAIN ...`, or its nft form behind a `# nfscope:` note.
     public func render(_ rule: Rule) -> RenderedRule {
+        let (text, note) = renderText(rule)
+        return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
+                            handle: rule.handle, text: text, note: note)
+    }
+
+    /// The line and, for a rule without an iptables form, why.
+    private func renderText(_ rule: Rule) -> (text: String, note: String?) {
         switch decoder.decode(rule) {
         case .rule(let iptables):
             // One string grown in place: no `["-A", chain] + arguments` array and no join (every rule).
@@ -92,14 +99,10 @@ public final class IptablesSaveWriter {
                 text += " "
                 text += argument
             }
-            return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
-                                handle: rule.handle, text: text)
+            return (text, nil)
         case .unrepresentable(let reason, _):
             let nft = NFTRenderer(structure: structure, namespace: namespace).render(rule).text
-            return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
-                                handle: rule.handle,
-                                text: "# nfscope: -A \(rule.chain) has no iptables form (\(reason)); nft: \(nft)",
-                                note: reason)
+            return ("# nfscope: -A \(rule.chain) has no iptables form (\(reason)); nft: \(nft)", reason)
         }
     }
 
@@ -107,9 +110,16 @@ public final class IptablesSaveWriter {
         guard let index = tables.firstIndex(where: { $0.name == chain.table }), chain.family == family else { return }
         advance(to: index)
         for rule in rules {
-            let rendered = render(rule)
-            onRule?(rendered)
-            output(rendered.text)
+            // Without an `onRule` listener no `RenderedRule` is built (its strings cost retains per rule).
+            let text: String
+            if let onRule {
+                let rendered = render(rule)
+                onRule(rendered)
+                text = rendered.text
+            } else {
+                text = renderText(rule).text
+            }
+            output(text)
             output("\n")
         }
     }
