@@ -31,11 +31,11 @@ extension Delinearizer {
 
     /// nft and iptables-nft merge adjacent header fields into one load (`tcp sport 1 tcp dport 2` is one
     /// 4-byte load at th+0): an equality on such a load splits back into one match per field
-    /// (nftables' `payload_match_expand`).
-    func expandMerged(_ statement: Statement, state: State) -> [Statement] {
+    /// (nftables' `payload_match_expand`). `nil` when the statement stays as it is.
+    func expandMerged(_ statement: Statement, state: State) -> [Statement]? {
         guard case .match(.field(let field, let loaded), .eq, let value) = statement,
               field.protocolName.hasPrefix("@"), case .payload(let base, let offset, let length) = field.source,
-              value.count == Int(length), loaded == Int(length) else { return [statement] }
+              value.count == Int(length), loaded == Int(length) else { return nil }
         var parts: [Statement] = []
         var cursor = offset
         while cursor < offset + length {
@@ -45,13 +45,13 @@ extension Delinearizer {
                 let field = payloadField(base, cursor, size, state: state)
                 if !field.protocolName.hasPrefix("@"), field.length == Int(size) { found = field; break }
             }
-            guard let part = found else { return [statement] }
+            guard let part = found else { return nil }
             let start = Int(cursor - offset)
             parts.append(.match(lhs: .field(part, loadedLength: part.length), op: .eq,
                                 value: Array(value[start..<(start + part.length)])))
             cursor += UInt32(part.length)
         }
-        return parts.count > 1 ? parts : [statement]
+        return parts.count > 1 ? parts : nil
     }
 
     /// An equality match on `meta l4proto`, `ip protocol` or `meta nfproto` tells later payloads which

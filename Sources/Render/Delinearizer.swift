@@ -28,10 +28,16 @@ public struct Delinearizer {
                                   removingDependencies: Bool = true) -> [(statement: Statement, expressionIndex: Int)] {
         var state = State(family: family)
         var statements: [PostPass.Item] = []
+        statements.reserveCapacity(expressions.count)
         for (index, expression) in expressions.enumerated() {
             if let statement = step(expression, index: index, state: &state) {
-                for part in expandMerged(statement, state: state) {
-                    statements.append(PostPass.Item(statement: part, protocols: state.pendingProtocols, index: index))
+                // Most statements are not merged loads: no array for them (this runs for every rule).
+                if let parts = expandMerged(statement, state: state) {
+                    for part in parts {
+                        statements.append(PostPass.Item(statement: part, protocols: state.pendingProtocols, index: index))
+                    }
+                } else {
+                    statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols, index: index))
                 }
                 state.pendingProtocols = []
             }
@@ -66,7 +72,8 @@ public struct Delinearizer {
         case .meta(let meta):
             switch meta.operation {
             case .load(let destination):
-                store(destination, .field(Field.meta(meta.key), loadedLength: Field.meta(meta.key).length), state: &state)
+                let field = Field.meta(meta.key)
+                store(destination, .field(field, loadedLength: field.length), state: &state)
                 return nil
             case .set(let source):
                 return .assign(target: Field.meta(meta.key), value: load(source, length: 4, state: state))
@@ -195,9 +202,10 @@ public struct Delinearizer {
 
     // MARK: - Registers
 
-    /// A fixed register file: a flat array, not a dictionary (rendering touches it for every expression).
+    /// A fixed register file: an inline array, not a dictionary or a heap array (rendering touches it for
+    /// every expression of every rule).
     struct Registers {
-        private var slots = [Operand?](repeating: nil, count: 16)
+        private var slots = InlineArray<16, Operand?>(repeating: nil)
 
         subscript(slot: Int) -> Operand? {
             get { slots.indices.contains(slot) ? slots[slot] : nil }

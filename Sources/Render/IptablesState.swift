@@ -30,28 +30,44 @@ struct IptablesState {
     mutating func setProtocol(_ number: UInt8, inverted: Bool) { proto = (number, inverted) }
 
     /// The options of the rule's one `-m tcp`/`-m udp` match, printed in libxt_tcp's fixed order
-    /// (`--sport`, `--dport`, `--tcp-flags`) wherever they appeared in the bytecode.
-    var transportOptions: [String: (String, Bool)] = [:]
+    /// (`--sport`, `--dport`, `--tcp-flags`) wherever they appeared in the bytecode. Fixed slots rather
+    /// than a dictionary: most kube-proxy rules carry a port, so this runs for nearly every rule.
+    private var sourcePort: (String, Bool)?
+    private var destinationPort: (String, Bool)?
+    private var tcpFlags: (String, Bool)?
+    /// The name of the transport match once a port option placed it (`tcp`, `udp`).
+    private var transportMatch: String?
 
     /// Adds a port option to the rule's one `-m tcp`/`-m udp` match (placed at its first option).
     mutating func addPort(_ name: String, option: String, value: String, inverted: Bool) {
-        if !matches.contains(where: { $0.name == "@" + name }) { matches.append(Match(name: "@" + name, arguments: [])) }
-        transportOptions[option] = (value, inverted)
+        if transportMatch != name, !matches.contains(where: { $0.name == "@" + name }) {
+            matches.append(Match(name: "@" + name, arguments: []))
+        }
+        transportMatch = name
+        switch option {
+        case "--sport": sourcePort = (value, inverted)
+        case "--dport": destinationPort = (value, inverted)
+        default: tcpFlags = (value, inverted)
+        }
     }
 
-    private func transportArguments(_ name: String) -> [String] {
-        var result = ["-m", name]
-        for option in ["--sport", "--dport", "--tcp-flags"] {
-            guard let (value, inverted) = transportOptions[option] else { continue }
+    private func transportArguments(_ name: String, into result: inout [String]) {
+        result += ["-m", name]
+        func add(_ option: String, _ entry: (String, Bool)?) {
+            guard let (value, inverted) = entry else { return }
             if inverted { result.append("!") }
-            result += [option] + value.split(separator: " ").map(String.init)
+            result.append(option)
+            if option == "--tcp-flags" { result += value.split(separator: " ").map(String.init) } else { result.append(value) }
         }
-        return result
+        add("--sport", sourcePort)
+        add("--dport", destinationPort)
+        add("--tcp-flags", tcpFlags)
     }
 
     /// `-s -d -i -o -p`, matches, target, in iptables-save's order (`save_ipv4_addr`, `save_rule_details`).
     var arguments: [String] {
         var result: [String] = []
+        result.reserveCapacity(24)
         func add(_ flag: String, _ value: (String, Bool)?) {
             guard let (text, inverted) = value else { return }
             if inverted { result.append("!") }
@@ -66,8 +82,13 @@ struct IptablesState {
             result += ["-p", protocolName(number)]
         }
         for match in matches {
-            result += match.name.hasPrefix("@") ? transportArguments(String(match.name.dropFirst())) : match.arguments
+            if match.name.hasPrefix("@") {
+                transportArguments(String(match.name.dropFirst()), into: &result)
+            } else {
+                result += match.arguments
+            }
         }
-        return result + target
+        result += target
+        return result
     }
 }

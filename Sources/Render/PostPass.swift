@@ -31,6 +31,12 @@ enum PostPass {
     }
 
     private static func mergeRanges(_ input: [Item]) -> [Item] {
+        // Most rules have no `<=` half of a range: hand the array back without copying every statement.
+        let hasUpperBound = input.contains { item in
+            if case .match(_, .lte, _) = item.statement { return true }
+            return false
+        }
+        guard hasUpperBound else { return input }
         var output: [Item] = []
         for item in input {
             if case .match(let lhs, .lte, let to) = item.statement,

@@ -44,6 +44,9 @@ public enum Operand: Hashable, Sendable {
 }
 
 /// One high-level statement of a rule, as nft and iptables think of it.
+///
+/// The rare, wide cases (nat with four operands, tproxy, ...) are `indirect`: every statement of every
+/// rule is copied a few times while a rule is read back, and the enum is as wide as its widest inline case.
 public enum Statement: Hashable, Sendable {
     /// `lhs op constant` (`cmp`).
     case match(lhs: Operand, op: CmpOp, value: [UInt8])
@@ -56,21 +59,21 @@ public enum Statement: Hashable, Sendable {
     case verdict(Verdict)
     case counter(Expression.Counter)
     /// `meta mark set ...`, `ct mark set ...`, `tcp dport set ...` (`meta`/`ct`/`payload` with a source).
-    case assign(target: Field, value: Operand)
+    indirect case assign(target: Field, value: Operand)
     /// `snat`/`dnat` with operands from registers.
-    case nat(Expression.Nat, address: Operand?, addressMax: Operand?, port: Operand?, portMax: Operand?)
-    case masquerade(Expression.Masq, port: Operand?, portMax: Operand?)
-    case redirect(Expression.Redir, port: Operand?, portMax: Operand?)
+    indirect case nat(Expression.Nat, address: Operand?, addressMax: Operand?, port: Operand?, portMax: Operand?)
+    indirect case masquerade(Expression.Masq, port: Operand?, portMax: Operand?)
+    indirect case redirect(Expression.Redir, port: Operand?, portMax: Operand?)
     /// `dynset`: `add @set { key }`, `update @set { key timeout 1s }`.
-    case setUpdate(Expression.Dynset, key: Operand, data: Operand?)
+    indirect case setUpdate(Expression.Dynset, key: Operand, data: Operand?)
     /// `reject`, with the network protocol it answers in (from the table, or a dependency in inet tables).
-    case reject(Expression.Reject, network: NFTFamily)
+    indirect case reject(Expression.Reject, network: NFTFamily)
     /// `queue num 1`, with a register for the number.
-    case queue(Expression.Queue, number: Operand?)
+    indirect case queue(Expression.Queue, number: Operand?)
     /// `tproxy to addr:port`.
-    case tproxy(Expression.Tproxy, address: Operand?, port: Operand?)
+    indirect case tproxy(Expression.Tproxy, address: Operand?, port: Operand?)
     /// `objref`-through-map: `counter name ip saddr map @m`.
-    case objectMap(Expression.Objref, key: Operand)
+    indirect case objectMap(Expression.Objref, key: Operand)
     /// An expression that stands as a statement on its own: log, limit, reject, quota, connlimit, notrack,
     /// objref, match/target (xt) and unknown ones.
     case plain(Expression, index: Int)

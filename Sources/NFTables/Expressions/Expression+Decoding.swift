@@ -21,22 +21,26 @@ extension Expression {
 
     static func decode(name: String, _ data: NetlinkAttributes) throws -> Expression {
         let a = try ExpressionAttributes(data)
+        // The names kube-proxy's and iptables-nft's rules use most come first: a string switch tests its
+        // cases in order, for every expression of every rule.
         switch name {
         case "payload": return .payload(try Payload(a))
         case "cmp": return .cmp(try Cmp(a))
+        case "meta": return .meta(try Meta(a))
+        case "immediate": return .immediate(try Immediate(a))
+        case "counter": return .counter(try Counter(a))
+        case "match": return .match(try CompatExtension(a))
+        case "target": return .target(try CompatExtension(a))
         case "bitwise": return .bitwise(try Bitwise(a))
+        case "lookup": return .lookup(try Lookup(a))
+        case "ct": return .ct(try Ct(a))
         case "byteorder": return .byteorder(try Byteorder(a))
         case "range": return .range(try Range(a))
-        case "meta": return .meta(try Meta(a))
-        case "ct": return .ct(try Ct(a))
-        case "immediate": return .immediate(try Immediate(a))
-        case "lookup": return .lookup(try Lookup(a))
         case "dynset": return .dynset(try Dynset(a))
         case "nat": return .nat(try Nat(a))
         case "masq": return .masq(try Masq(a))
         case "redir": return .redir(try Redir(a))
         case "reject": return .reject(try Reject(a))
-        case "counter": return .counter(try Counter(a))
         case "log": return .log(try Log(a))
         case "limit": return .limit(try Limit(a))
         case "quota": return .quota(try Quota(a))
@@ -51,8 +55,6 @@ extension Expression {
         case "connlimit": return .connlimit(try Connlimit(a))
         case "notrack": return .notrack
         case "queue": return .queue(try Queue(a))
-        case "match": return .match(try CompatExtension(a))
-        case "target": return .target(try CompatExtension(a))
         default: return .unknown(name: name, raw: Array(data.bytes))
         }
     }

@@ -9,14 +9,17 @@ struct ExpressionAttributes {
     let path: String
     /// Payload bounds by attribute type, last one winning: `ranges[2 * type]` is the start (absolute index
     /// into `bytes`, -1 when absent), `ranges[2 * type + 1]` the end. nf_tables attribute types are small,
-    /// so a flat array replaces a dictionary, and no attribute value (slice + path) is copied per type:
-    /// decoding a 200,000-rule ruleset walks millions of these.
-    private var ranges: [Int]
+    /// so a flat inline array replaces a dictionary, and no attribute value (slice + path) is copied per
+    /// type: decoding a 200,000-rule ruleset walks millions of these, and the inline storage keeps each
+    /// walk off the heap. Types from `inlineTypes` on (none in today's kernels) and offsets past
+    /// `Int32.max` go to `overflow`.
+    private var ranges = InlineArray<48, Int32>(repeating: -1)
+    private var overflow: [Int] = []
+    private static let inlineTypes = 24
 
     init(_ attributes: NetlinkAttributes) throws {
         bytes = attributes.bytes
         path = attributes.path
-        ranges = [Int](repeating: -1, count: 24)
         // The same validation as NetlinkAttributes.Cursor: every length inside the buffer, a tail of zero
         // padding tolerated.
         var offset = bytes.startIndex
@@ -27,9 +30,17 @@ struct ExpressionAttributes {
                 throw DecodeError(path: "\(path).attr[\(type)]", offset: offset - bytes.startIndex,
                                   reason: "attribute length \(length) outside 4...\(bytes.endIndex - offset)")
             }
-            if 2 * type + 1 >= ranges.count { ranges.append(contentsOf: repeatElement(-1, count: 2 * type + 2 - ranges.count)) }
-            ranges[2 * type] = offset + 4
-            ranges[2 * type + 1] = offset + length
+            if type < Self.inlineTypes, offset + length <= Int(Int32.max) {
+                ranges[2 * type] = Int32(truncatingIfNeeded: offset + 4)
+                ranges[2 * type + 1] = Int32(truncatingIfNeeded: offset + length)
+            } else {
+                if type < Self.inlineTypes { ranges[2 * type] = -1 }
+                if 2 * type + 1 >= overflow.count {
+                    overflow.append(contentsOf: repeatElement(-1, count: 2 * type + 2 - overflow.count))
+                }
+                overflow[2 * type] = offset + 4
+                overflow[2 * type + 1] = offset + length
+            }
             offset += min((length + 3) & ~3, bytes.endIndex - offset)
         }
         if offset < bytes.endIndex, bytes[offset...].contains(where: { $0 != 0 }) {
@@ -41,8 +52,11 @@ struct ExpressionAttributes {
     /// The payload of attribute `type`.
     func payload(_ type: UInt16) -> ArraySlice<UInt8>? {
         let index = 2 * Int(type)
-        guard index + 1 < ranges.count, ranges[index] >= 0 else { return nil }
-        return bytes[ranges[index]..<ranges[index + 1]]
+        if Int(type) < Self.inlineTypes, ranges[index] >= 0 {
+            return bytes[Int(ranges[index])..<Int(ranges[index + 1])]
+        }
+        guard index + 1 < overflow.count, overflow[index] >= 0 else { return nil }
+        return bytes[overflow[index]..<overflow[index + 1]]
     }
 
     func has(_ type: UInt16) -> Bool { payload(type) != nil }
@@ -61,6 +75,17 @@ struct ExpressionAttributes {
     func u32(_ type: UInt16) throws -> UInt32? { try integer(type, UInt32.self) }
     func u64(_ type: UInt16) throws -> UInt64? { try integer(type, UInt64.self) }
     func string(_ type: UInt16) -> String? { payload(type)?.nulTerminatedString }
+    /// The string of attribute `type`, as `known` itself when the bytes spell it: a chain's rules all name
+    /// the chain, and reusing the caller's string spares one allocation per rule for names past 15 bytes.
+    func string(_ type: UInt16, reusing known: String?) -> String? {
+        guard let payload = payload(type) else { return nil }
+        if var known {
+            let end = payload.firstIndex(of: 0) ?? payload.endIndex
+            let matches = known.withUTF8 { $0.elementsEqual(payload[payload.startIndex..<end]) }
+            if matches { return known }
+        }
+        return payload.nulTerminatedString
+    }
     func bytes(_ type: UInt16) -> [UInt8]? { payload(type).map { Array($0) } }
     /// The attributes nested in `type`, keeping this object's path (built further only on errors).
     func nested(_ type: UInt16) -> NetlinkAttributes? {
@@ -75,7 +100,13 @@ struct ExpressionAttributes {
         return value
     }
 
-    func requiredU32(_ type: UInt16, _ name: String) throws -> UInt32 { try required(type, name, u32) }
+    /// Without `required`'s closure: a partially applied `u32` would copy these attributes on every call.
+    func requiredU32(_ type: UInt16, _ name: String) throws -> UInt32 {
+        guard let value = try u32(type) else {
+            throw DecodeError(path: "\(path).\(name)", offset: 0, reason: "missing attribute")
+        }
+        return value
+    }
 
     /// A register attribute (`NFTA_*_SREG`, `NFTA_*_DREG`).
     func register(_ type: UInt16) throws -> Register? { try u32(type).map(Register.init(rawValue:)) }

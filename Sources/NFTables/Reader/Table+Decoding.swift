@@ -41,11 +41,17 @@ extension Chain {
 extension Rule {
     /// Decodes an `NFT_MSG_NEWRULE` message (`NFTA_RULE_*`), walking the expressions in Swift.
     public init(message: NetlinkMessage) throws {
+        try self.init(message: message, table: nil, chain: nil)
+    }
+
+    /// The same, reusing `table` and `chain` for the rule's names when they match (a per-chain dump).
+    init(message: NetlinkMessage, table knownTable: String?, chain knownChain: String?) throws {
         let family = try message.nfgenFamily(path: "rule")
         let a = try ExpressionAttributes(message.attributes(afterFamilyHeader: NFTMessage.familyHeaderSize, path: "rule"))
-        let expressions = try a.nested(4).map { try Expression.list(decoding: NetlinkAttributes($0.bytes, path: "rule.expressions")) } ?? []
-        self.init(family: family, table: try a.required(1, "table") { a.string($0) },
-                  chain: try a.required(2, "chain") { a.string($0) }, handle: try a.required(3, "handle") { try a.u64($0) },
+        // "rule.expr" fits a small (inline) string: the path is copied with every attribute walker.
+        let expressions = try a.nested(4).map { try Expression.list(decoding: NetlinkAttributes($0.bytes, path: "rule.expr")) } ?? []
+        self.init(family: family, table: try a.required(1, "table") { a.string($0, reusing: knownTable) },
+                  chain: try a.required(2, "chain") { a.string($0, reusing: knownChain) }, handle: try a.required(3, "handle") { try a.u64($0) },
                   position: try a.u64(6), expressions: expressions, userdata: a.bytes(7) ?? [])
     }
 }
