@@ -97,9 +97,12 @@ struct DemoRun {
             }
         }
         text += "\nWhat the fault is: \(fault.explanation)\n"
-        text += "Full path: nfscope trace --from-netns \(lab.namespace(of: DemoTopology.client)) --dst \(service.clusterIP) --dport 80 --proto tcp\n"
-        text += kept ? "The lab is still up; remove it with: nfscope lab down --prefix \(lab.prefix)\n"
-                     : "The lab has been removed.\n"
+        if kept {
+            text += "The whole path: nfscope trace --from-netns \(lab.namespace(of: DemoTopology.client)) --dst \(service.clusterIP) --dport 80 --proto tcp\n"
+            text += "The lab is still up; remove it with: nfscope lab down --prefix \(lab.prefix)\n"
+        } else {
+            text += "The lab has been removed (run with --keep to explore it with nfscope trace, ruleset and conntrack).\n"
+        }
         return text
     }
 
