@@ -2,6 +2,7 @@ import Conntrack
 import NetCore
 import Netlink
 import Testing
+import NetlinkTesting
 
 @Suite("malformed ctnetlink bytes give DecodeError, never a trap")
 struct FuzzTests {
@@ -20,7 +21,7 @@ struct FuzzTests {
 
     @Test("100,000 random mutations: flipped bytes, lengths and types")
     func mutations() throws {
-        var generator = SplitMix64(seed: 0x5eed)
+        var generator = SeededGenerator(seed: 0x5eed)
         var decoded = 0, rejected = 0
         for round in 0..<100_000 {
             var payload = Array(try goldenMessage(Self.goldens[round % Self.goldens.count]).payload)
@@ -41,7 +42,7 @@ struct FuzzTests {
 
     @Test("random bytes after a valid nfgenmsg")
     func randomBytes() {
-        var generator = SplitMix64(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for _ in 0..<20_000 {
             let count = Int(generator.next() % 200)
             let payload = [2, 0, 0, 0] + (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -50,15 +51,3 @@ struct FuzzTests {
     }
 }
 
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

@@ -2,6 +2,7 @@ import Foundation
 @testable import Legacy
 import NetCore
 import Testing
+import NetlinkTesting
 
 /// A kernel blob recorded by the IntegrationTests' LegacyFixtureRecorder, with the save tool's output.
 struct LegacyFixture: CustomTestStringConvertible, Sendable {
@@ -64,7 +65,7 @@ struct LegacyGoldenTests {
 
     @Test("seeded corruption of real kernel blobs never traps", arguments: try LegacyFixture.all())
     func corruption(_ fixture: LegacyFixture) {
-        var random = SeededRandom(state: UInt64(fixture.entries.count) &* 0x9E37_79B9)
+        var random = SeededGenerator(seed: UInt64(fixture.entries.count) &* 0x9E37_79B9)
         var rejected = 0
         for round in 0..<1500 {
             var bytes = fixture.entries

@@ -1,18 +1,7 @@
 @testable import Legacy
 import NetCore
 import Testing
-
-/// Deterministic pseudo-random numbers (SplitMix64), so a failing fuzz case can be replayed by seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import NetlinkTesting
 
 /// Two user chains, each jumping to the other: a loop the kernel would refuse.
 func loopTable() -> BlobBuilder {
@@ -120,7 +109,7 @@ struct LegacyMalformedTests {
 
     @Test("seeded random corruption of offsets, sizes, verdicts and bytes never traps")
     func corruption() {
-        var random = SeededRandom(state: 0x6E66_7363_6F70_6521)
+        var random = SeededGenerator(seed: 0x6E66_7363_6F70_6521)
         var decoded = 0, rejected = 0
         let bases = [sampleFilter(), sampleFilter(family: .ipv6), loopTable()]
         for round in 0..<6000 {
@@ -163,7 +152,7 @@ struct LegacyMalformedTests {
 
     @Test("random bytes never trap")
     func randomBytes() {
-        var random = SeededRandom(state: 42)
+        var random = SeededGenerator(seed: 42)
         for round in 0..<3000 {
             let count = Int.random(in: 0...600, using: &random) / 8 * 8
             var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }

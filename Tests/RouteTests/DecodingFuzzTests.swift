@@ -2,18 +2,7 @@ import NetCore
 import Netlink
 import Route
 import Testing
-
-/// A seeded generator, so a failing case can be replayed from the seed in the test name.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+import NetlinkTesting
 
 @Suite("decoding garbage never traps")
 struct DecodingFuzzTests {
@@ -47,7 +36,7 @@ struct DecodingFuzzTests {
         return [link.bytes, address.bytes, route.bytes, rule.bytes, neighbour.bytes]
     }
 
-    static func mutate(_ original: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ original: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var bytes = original
         switch rng.next() % 5 {
         case 0:  // flip a few bytes after the netlink header
@@ -94,7 +83,7 @@ struct DecodingFuzzTests {
 
     @Test("5000 mutated messages (seed 0x5eed): every failure is a DecodeError, nothing traps")
     func fuzz() {
-        var rng = SplitMix64(state: 0x5eed)
+        var rng = SeededGenerator(seed: 0x5eed)
         let corpus = DecodingFuzzTests.corpus()
         var decodeErrors = 0, decoded = 0, otherErrors: [String] = []
         for _ in 0..<5000 {

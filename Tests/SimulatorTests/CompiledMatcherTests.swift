@@ -4,14 +4,13 @@ import Route
 import SimulatorCorpus
 import Testing
 @testable import Simulator
+import NetlinkTesting
 
 /// The compiled matcher against the reference interpreter: as a ``ChainEvaluator`` inside the path
 /// simulator (same outcomes, decisive rules, steps), and as the allocation-free hot path (same verdict,
 /// decisive rule and NAT), on random packets over generated rulesets.
 @Suite("compiled matcher equals the interpreter")
 struct CompiledMatcherTests {
-    typealias Seeded = DispatchEvaluatorTests.Seeded
-
     @Test("random rules: same traces through the path simulator", arguments: [(20, UInt64(11)), (200, 12), (1000, 13)])
     func randomRules(services: Int, seed: UInt64) throws {
         let (network, targets) = DispatchEvaluatorTests.network(services: services, seed: seed)
@@ -33,7 +32,7 @@ struct CompiledMatcherTests {
 
     /// Pod packets to ClusterIPs (most to real services, some to unknown ports and addresses).
     static func podPackets(_ targets: [KubeProxyNodeModel.Target], count: Int, seed: UInt64) -> [Packet] {
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             let source = IPAddress.v4(0x0a01_0000 | UInt32.random(in: 2...250, using: &random))  // a pod on cni0
             let sport = UInt16.random(in: 32768...60999, using: &random)

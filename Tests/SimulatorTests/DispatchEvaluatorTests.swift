@@ -3,24 +3,13 @@ import NFTables
 import Route
 import Testing
 @testable import Simulator
+import NetlinkTesting
 
 /// The dispatch evaluator against the reference interpreter: same outcomes, decisive rules and steps on
 /// random packets over generated kube-proxy-shaped rulesets with residue rules mixed in.
 @Suite("dispatch evaluator equals the interpreter")
 struct DispatchEvaluatorTests {
     typealias B = Build
-
-    /// SplitMix64: a seeded generator, so failures reproduce.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
 
     static func serviceAddress(_ i: Int) -> IPAddress { .v4(0x0a60_0000 | UInt32(i + 1)) }  // 10.96.x.y
 
@@ -38,7 +27,7 @@ struct DispatchEvaluatorTests {
     /// A server namespace with a nat KUBE-SERVICES chain of `count` services (some sharing a key, some
     /// residue rules: port-only matches, address ranges, drops) and a filter input chain.
     static func network(services count: Int, seed: UInt64) -> (NetworkModel, [(IPAddress, UInt16, TransportProtocol)]) {
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         var rules: [Rule] = []
         var chains = [B.base("KUBE-SERVICES", hook: .prerouting, priority: -100, type: "nat"),
                       B.base("input", hook: .input)]
@@ -78,7 +67,7 @@ struct DispatchEvaluatorTests {
     }
 
     static func packets(_ targets: [(IPAddress, UInt16, TransportProtocol)], count: Int, seed: UInt64) -> [TraceRequest] {
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             if Int.random(in: 0..<4, using: &random) > 0, let target = targets.randomElement(using: &random) {
                 return TraceRequest(namespace: "client", proto: target.2, destination: target.0, destinationPort: target.1)

@@ -2,6 +2,7 @@ import Foundation
 import NetCore
 import Testing
 @testable import Xtables
+import NetlinkTesting
 
 @Suite("xt decoders render as iptables-save")
 struct XtDecodeTests {
@@ -75,7 +76,7 @@ struct XtDecodeTests {
 
     @Test("statistic probability agrees with the C library's printf on random values")
     func probabilityAgainstPrintf() {
-        var generator = SplitMix64(seed: 31)
+        var generator = SeededGenerator(seed: 31)
         for _ in 0..<20_000 {
             let value = UInt32(truncatingIfNeeded: generator.next())
             let expected = String(format: "%.11f", Double(value) / 2_147_483_648)

@@ -1,6 +1,7 @@
 import NetCore
 import Testing
 import Xtables
+import NetlinkTesting
 
 /// Seeded random, truncated and bit-flipped info blobs for every name+revision the decoders know: each gives a
 /// value (which then renders) or a DecodeError naming the extension, never a trap.
@@ -52,7 +53,7 @@ struct XtFuzzTests {
     }
 
     static func fuzz(_ table: [(String, UInt8, Int)], target: Bool, seed: UInt64) -> (decoded: Int, rejected: Int) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         var decoded = 0, rejected = 0
         for (name, revision, size) in table {
             for family in IPFamily.allCases {
