@@ -3,6 +3,19 @@
 // dependencies. Run: `swift package benchmark` here (see the Makefile's bench-short).
 import PackageDescription
 
+/// A benchmark executable under Benchmarks/NAME: the benchmark library, NFScope, and any extra products.
+func benchmark(_ name: String, extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "NFScope", package: "nfscope"),
+        ] + extra,
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "nfscope-benchmarks",
     platforms: [.macOS(.v13)],
@@ -13,48 +26,18 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.5.0"),
     ],
     targets: [
-        .executableTarget(
-            name: "NetlinkBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "NFScope", package: "nfscope"),
-            ],
-            path: "Benchmarks/NetlinkBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        // Walking netlink dump batches: the floor under every reader.
+        benchmark("NetlinkBenchmarks"),
         // Conntrack decoding and JSON formatting; the end-to-end comparison is run-conntrack.sh.
-        .executableTarget(
-            name: "ConntrackBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "NFScope", package: "nfscope"),
-            ],
-            path: "Benchmarks/ConntrackBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("ConntrackBenchmarks"),
         // Read + decode + render a namespace's ruleset (prepared by run-ruleset.sh), and decoding offline.
-        .executableTarget(
-            name: "RulesetBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "NFScope", package: "nfscope"),
-            ],
-            path: "Benchmarks/RulesetBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("RulesetBenchmarks"),
         // Simulated packets per second (compiled hot path and interpreter), mallocs per packet, compile time,
         // and the CI guard on the compiled/interpreter ratio and allocations.
-        .executableTarget(
-            name: "SimulatorBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
-                .product(name: "NFScope", package: "nfscope"),
-                .product(name: "SimulatorCorpus", package: "nfscope"),
-            ],
-            path: "Benchmarks/SimulatorBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("SimulatorBenchmarks", extra: [
+            .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            .product(name: "SimulatorCorpus", package: "nfscope"),
+        ]),
         // Prints a generated kube-proxy ruleset: `ruleset-corpus iptables|nft SERVICES`.
         .executableTarget(
             name: "ruleset-corpus",
