@@ -8,6 +8,7 @@ extension DemoLab {
         guard getuid() == 0 else { throw DemoLabError(kind: .notRoot, step: "build") }
         try buildNode()
         for pod in DemoTopology.pods { try buildPod(pod) }
+        try writeRuntimeTree()
         try step("load kube-proxy \(proxyMode.rawValue)-mode rules") { () throws(DemoLabError) in
             switch proxyMode {
             case .iptables:

@@ -7,6 +7,7 @@ extension DemoLab {
         let leftover = leftovers(prefix: prefix)
         for pid in leftover.processes { kill(pid, SIGKILL) }
         for name in leftover.namespaces { try? LabCommand.run(["ip", "netns", "del", name]) }
+        removeRuntimeTree(prefix: prefix)
     }
 
     /// What is left of a lab: namespace names and pids of marked processes.

@@ -11,6 +11,9 @@ public struct KubernetesError: Error, Sendable, Hashable, CustomStringConvertibl
         case serviceNotFound
         /// The service exists but has no port with that number or name; `available` lists its ports.
         case servicePortNotFound(available: [String])
+        /// The service has several ports (or one port number over several protocols) and the command needs
+        /// one; `available` lists them.
+        case servicePortAmbiguous(available: [String])
     }
 
     public var kind: Kind
@@ -39,6 +42,9 @@ public struct KubernetesError: Error, Sendable, Hashable, CustomStringConvertibl
             text = "no service \(target) in kube-proxy's rules on this node"
         case .servicePortNotFound(let available):
             text = "service \(target) has no such port (ports: \(available.joined(separator: ", ")))"
+        case .servicePortAmbiguous(let available):
+            text = "service \(target) has several ports (\(available.joined(separator: ", "))); name one, "
+                + "as in \(target):PORT, or pick the protocol with --proto"
         }
         if !suggestions.isEmpty { text += "; did you mean \(suggestions.joined(separator: ", "))?" }
         return text

@@ -40,6 +40,9 @@ public struct ServicePort: Hashable, Sendable, CustomStringConvertible {
     /// kube-proxy's service port name: `ns/name:port`, or `ns/name` for an unnamed port.
     public var reference: String { "\(namespace)/\(name)" + (portName.map { ":\($0)" } ?? "") }
 
+    /// `http=80/tcp`, or `80/tcp` for an unnamed port, as error messages list a service's ports.
+    public var portLabel: String { (portName.map { "\($0)=" } ?? "") + "\(port)/\(proto.rawValue)" }
+
     public var description: String {
         let host = address.family == .ipv6 ? "[\(address)]" : "\(address)"
         return "svc:\(reference) \(host):\(port)/\(proto.rawValue)" + (hasEndpoints ? "" : " (no endpoints)")

@@ -39,7 +39,7 @@ public struct ServiceResolver<Source: ServiceRuleSource> {
             }
         }
         guard !matching.isEmpty else {
-            let available = service.map { ($0.portName.map { "\($0)=" } ?? "") + "\($0.port)/\($0.proto.rawValue)" }
+            let available = service.map(\.portLabel)
             throw KubernetesError(kind: .servicePortNotFound(available: available), target: target)
         }
         return matching

@@ -1,0 +1,98 @@
+import Kubernetes
+import Legacy
+import NetCore
+import NetNS
+import NFTables
+import Render
+
+/// kube-proxy's service-capturing rules of one live namespace (the node's), read over netlink and
+/// getsockopt, for ``ServiceResolver``. Only the few chains and maps that name services are asked for:
+///
+/// - iptables mode, iptables-nft: chains `KUBE-SERVICES` (nat and filter) and `KUBE-EXTERNAL-SERVICES`
+///   (filter) of `ip` and `ip6`, each rule read back with ``IptablesDecoder`` (`-d`, `-p`, `--dport`,
+///   the comment, `-j`). `KUBE-NODEPORTS` is left out: its rules match a port on any address, not a service
+///   address.
+/// - iptables mode, iptables-legacy: the same chains, when the namespace already has those tables (the
+///   reader never creates one).
+/// - nftables mode: the elements of the maps `service-ips` and `no-endpoint-services` of `table ip
+///   kube-proxy` and `table ip6 kube-proxy` (`ClusterIP . proto . port : goto chain`).
+///
+/// Rules stream through the reader in batches, so a 20,000-service chain never sits decoded in memory. A
+/// replayed nf_tables read (the ruleset changed meanwhile) may hand a rule over twice; ``ServiceResolver``
+/// keeps the first per address, protocol and port.
+public struct LiveServiceRuleSource: ServiceRuleSource {
+    /// A path that opens the namespace (`/proc/self/ns/net`, `/run/netns/NAME`, `/proc/PID/ns/net`).
+    public var namespacePath: String
+    /// How the namespace is named in errors.
+    public var label: String
+
+    public init(namespacePath: String, label: String? = nil) {
+        self.namespacePath = namespacePath
+        self.label = label ?? namespacePath
+    }
+
+    static let iptablesChains: [(table: String, chain: String)] = [
+        ("nat", "KUBE-SERVICES"), ("filter", "KUBE-SERVICES"), ("filter", "KUBE-EXTERNAL-SERVICES"),
+    ]
+    static let nftablesMaps = ["service-ips", "no-endpoint-services"]
+
+    public func forEachServiceRule(_ body: (ServiceRule) throws -> Void) throws {
+        let handle = try NamespaceHandle(path: namespacePath, label: label)
+        let reader = RulesetReader(connection: try handle.connection(.netfilter))
+        for family in [NFTFamily.ip, .ip6] {
+            let decoder = IptablesDecoder(family: family)
+            for (table, chain) in Self.iptablesChains {
+                try reader.stream(RulesetFilter(family: family, table: table, chain: chain)) { event in
+                    guard case .rules(_, let rules) = event else { return }
+                    for rule in rules {
+                        guard case .rule(let iptables) = decoder.decode(rule),
+                              let serviceRule = ServiceRule(iptablesArguments: iptables.arguments) else { continue }
+                        try body(serviceRule)
+                    }
+                }
+            }
+            try reader.stream(RulesetFilter(family: family, table: "kube-proxy"), order: { _ in [] }) { event in
+                guard case .structure(let structure) = event else { return }
+                for set in structure.sets where Self.nftablesMaps.contains(set.name) {
+                    for element in set.elements {
+                        if let serviceRule = ServiceRule(mapElement: element, of: set) { try body(serviceRule) }
+                    }
+                }
+            }
+        }
+        for family in IPFamily.allCases {
+            for table in try LegacyReader.tables(in: handle, family: family) {
+                for chain in table.chains where Self.iptablesChains.contains(where: { $0 == (table.name, chain.name) }) {
+                    for rule in chain.rules {
+                        if let serviceRule = ServiceRule(iptablesArguments: rule.iptablesArguments(ipsetNames: table.ipsetNames)) {
+                            try body(serviceRule)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension ServiceRule {
+    /// Reads a `service-ips` / `no-endpoint-services` element: the key is `ipv4_addr . inet_proto .
+    /// inet_service` (or `ipv6_addr . …`), each field padded to 4 bytes as nf_tables registers are
+    /// (`NFT_REG32_SIZE`); the data is a `goto` verdict. `nil` for a key of another shape.
+    init?(mapElement element: SetElement, of set: NFTSet) {
+        let addressLength = set.family == .ip6 ? 16 : 4
+        let key = element.key
+        guard key.count >= addressLength + 8, let address = IPAddress(networkBytes: key[0..<addressLength]) else { return nil }
+        let protoNumber = key[addressLength]
+        let port = UInt16(key[addressLength + 4]) << 8 | UInt16(key[addressLength + 5])
+        let proto: Kubernetes.TransportProtocol
+        switch protoNumber {
+        case 6: proto = .tcp
+        case 17: proto = .udp
+        case 132: proto = .sctp
+        default: return nil
+        }
+        guard case .verdict(let verdict) = element.data else { return nil }
+        self.init(comment: element.comment, destination: address, proto: proto, port: port,
+                  target: verdict.chain ?? verdict.code.description)
+    }
+}
