@@ -43,6 +43,11 @@ public struct ServicePort: Hashable, Sendable, CustomStringConvertible {
     /// `http=80/tcp`, or `80/tcp` for an unnamed port, as error messages list a service's ports.
     public var portLabel: String { (portName.map { "\($0)=" } ?? "") + "\(port)/\(proto.rawValue)" }
 
+    /// The ports' labels by port number then protocol (map elements come in the kernel's hash order).
+    public static func labels(_ ports: [ServicePort]) -> [String] {
+        ports.sorted { ($0.port, $0.proto.rawValue) < ($1.port, $1.proto.rawValue) }.map(\.portLabel)
+    }
+
     public var description: String {
         let host = address.family == .ipv6 ? "[\(address)]" : "\(address)"
         return "svc:\(reference) \(host):\(port)/\(proto.rawValue)" + (hasEndpoints ? "" : " (no endpoints)")

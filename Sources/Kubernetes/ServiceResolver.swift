@@ -39,7 +39,7 @@ public struct ServiceResolver<Source: ServiceRuleSource> {
             }
         }
         guard !matching.isEmpty else {
-            let available = service.map(\.portLabel)
+            let available = ServicePort.labels(service)
             throw KubernetesError(kind: .servicePortNotFound(available: available), target: target)
         }
         return matching

@@ -82,9 +82,23 @@ public struct NamespaceDiff: Encodable, Sendable {
         addresses = LineDifference(factsA.addresses, factsB.addresses)
         sysctls = Set(factsA.sysctls.keys).union(factsB.sysctls.keys).sorted().compactMap { name in
             let (valueA, valueB) = (factsA.sysctls[name], factsB.sysctls[name])
-            return valueA == valueB ? nil : SysctlDifference(name: name, a: valueA, b: valueB)
+            guard valueA != valueB else { return nil }
+            // An interface only one side has: only the settings that differ from that side's `default`
+            // (what the interface was given, not what every new interface gets).
+            if valueA == nil || valueB == nil, let fallback = NamespaceDiff.defaultName(for: name) {
+                let facts = valueA == nil ? factsB : factsA
+                if facts.sysctls[name] == facts.sysctls[fallback] { return nil }
+            }
+            return SysctlDifference(name: name, a: valueA, b: valueB)
         }
         identical = rules.isEmpty && routes.isEmpty && addresses.isEmpty && sysctls.isEmpty
+    }
+
+    /// `net.ipv4.conf.default.rp_filter` for `net.ipv4.conf.eth0.rp_filter`; nil for global and all/default names.
+    static func defaultName(for name: String) -> String? {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "net", parts[2] == "conf", parts[3] != "all", parts[3] != "default" else { return nil }
+        return "\(parts[0]).\(parts[1]).conf.default.\(parts[4])"
     }
 
     static func compare(_ chainsA: [NamespaceFacts.ChainRules], _ chainsB: [NamespaceFacts.ChainRules]) -> [ChainDifference] {

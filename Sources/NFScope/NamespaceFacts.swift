@@ -23,9 +23,9 @@ public struct NamespaceFacts: Sendable {
 
     public var chains: [ChainRules]
     /// `default via 10.42.0.1 dev eth0`, one per route (the `local` table is left out: its routes follow
-    /// from the addresses, which are compared on their own).
+    /// from the addresses, which are compared on their own; so are IPv6 link-local routes).
     public var routes: [String]
-    /// `eth0 10.42.0.10/24`.
+    /// `eth0 10.42.0.10/24` (IPv6 link-local addresses left out).
     public var addresses: [String]
     /// `net.ipv4.conf.eth0.rp_filter` → `1`; a missing file (module not loaded) has no entry.
     public var sysctls: [String: String]
@@ -42,10 +42,15 @@ public struct NamespaceFacts: Sendable {
         }
         let interfaces = routes.links.map(\.name).filter { !$0.contains("/") && $0 != "." && $0 != ".." }
         let sysctls = try NetNS.run(in: handle) { SysctlSet.readHere(interfaces: interfaces) }
+        // IPv6 link-local addresses and their fe80::/64 routes come with every interface and differ by MAC
+        // alone: comparing them would bury the differences that matter.
+        let linkLocal = IPPrefix("fe80::/10")
         return NamespaceFacts(
             chains: chains,
-            routes: routes.routes.filter { $0.table != .local }.map { RouteLine.text($0, interfaces: names) },
-            addresses: routes.addresses.map { "\(names[$0.interfaceIndex] ?? "if\($0.interfaceIndex)") \($0.prefix)" },
+            routes: routes.routes.filter { $0.table != .local && !(linkLocal?.contains($0.destination.address) ?? false) }
+                .map { RouteLine.text($0, interfaces: names) },
+            addresses: routes.addresses.filter { !(linkLocal?.contains($0.prefix.address) ?? false) }
+                .map { "\(names[$0.interfaceIndex] ?? "if\($0.interfaceIndex)") \($0.prefix)" },
             sysctls: sysctls)
     }
 

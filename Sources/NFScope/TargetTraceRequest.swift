@@ -95,12 +95,12 @@ extension NodeContext {
             if let proto {
                 let matching = ports.filter { $0.proto == proto }
                 guard !matching.isEmpty else {
-                    throw KubernetesError(kind: .servicePortNotFound(available: ports.map(\.portLabel)), target: "\(target)")
+                    throw KubernetesError(kind: .servicePortNotFound(available: ServicePort.labels(ports)), target: "\(target)")
                 }
                 ports = matching
             }
             guard ports.count == 1, let only = ports.first else {
-                throw KubernetesError(kind: .servicePortAmbiguous(available: ports.map(\.portLabel)), target: "\(target)")
+                throw KubernetesError(kind: .servicePortAmbiguous(available: ServicePort.labels(ports)), target: "\(target)")
             }
             return TraceDestination(target: target, address: only.address, port: only.port, proto: only.proto, servicePort: only)
         case .node, .netns, .pid:

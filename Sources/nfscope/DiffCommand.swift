@@ -52,6 +52,7 @@ enum DiffText {
     static func render(_ diff: NamespaceDiff, style: TextStyle = .plain) -> String {
         var text = "A: \(diff.a.target) (netns \(diff.a.netns))\nB: \(diff.b.target) (netns \(diff.b.netns))\n"
         if diff.identical { return text + "\nno difference in rules, routes, addresses or sysctls\n" }
+        text += "(< only A has it, > only B has it)\n"
         if !diff.rules.isEmpty {
             text += "\n" + style.bold("rules") + "\n"
             for chain in diff.rules {

@@ -37,17 +37,19 @@ enum TraceText {
         return text
     }
 
-    /// One line per step; the namespace and hook columns are padded to the widest of the list.
+    /// One line per step; the namespace and hook columns are padded to the widest of the list, the rule's
+    /// location (when the step is a rule) leads the effect.
     static func steps(_ steps: [TraceReport.StepText], indent: String, decisive: TraceReport.RuleText? = nil,
                       style: TextStyle = .plain) -> String {
         let namespaceWidth = steps.map(\.namespace.count).max() ?? 0
         let hookWidth = steps.map(\.hook.count).max() ?? 0
         var text = ""
         for step in steps {
-            var line = "\(indent)\(style.dim(step.namespace.padded(to: namespaceWidth))) \(step.hook.padded(to: hookWidth))"
-            line += location(step).map { " \($0)" } ?? ""
+            // `node  prerouting  ip nat PREROUTING #54: jump …`, `node  routing     forward: route to …`.
+            var line = "\(indent)\(style.dim(step.namespace.padded(to: namespaceWidth)))  \(step.hook.padded(to: hookWidth))  "
+            line += location(step).map { "\($0): " } ?? ""
             let isDecisive = decisive.map { matches(step, $0) } ?? false
-            line += ": " + (isDecisive ? style.highlight(step.effect) : step.effect)
+            line += isDecisive ? style.highlight(step.effect) : step.effect
             if let ruleText = step.text { line += "\n\(indent)    " + (isDecisive ? style.highlight(ruleText) : style.cyan(ruleText)) }
             text += line + "\n"
         }

@@ -84,6 +84,7 @@ struct LiveServiceRuleSourceTests {
                 -A PREROUTING -j KUBE-SERVICES
                 -A KUBE-SERVICES -d 10.43.9.9/32 -p tcp -m comment --comment "legacy/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-LEGACYWEB
                 COMMIT
+
                 """, legacy: true)
             let found = try resolver(node.name).resolve(namespace: "legacy", name: "web", port: nil)
             #expect(found.map(\.address.description) == ["10.43.9.9"] && found.first?.chain == "KUBE-SVC-LEGACYWEB")
