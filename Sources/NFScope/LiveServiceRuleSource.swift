@@ -40,26 +40,42 @@ public struct LiveServiceRuleSource: ServiceRuleSource {
         let handle = try NamespaceHandle(path: namespacePath, label: label)
         let reader = RulesetReader(connection: try handle.connection(.netfilter))
         for family in [NFTFamily.ip, .ip6] {
-            let decoder = IptablesDecoder(family: family)
-            for (table, chain) in Self.iptablesChains {
-                try reader.stream(RulesetFilter(family: family, table: table, chain: chain)) { event in
-                    guard case .rules(_, let rules) = event else { return }
-                    for rule in rules {
-                        guard case .rule(let iptables) = decoder.decode(rule),
-                              let serviceRule = ServiceRule(iptablesArguments: iptables.arguments) else { continue }
-                        try body(serviceRule)
-                    }
-                }
-            }
-            try reader.stream(RulesetFilter(family: family, table: "kube-proxy"), order: { _ in [] }) { event in
-                guard case .structure(let structure) = event else { return }
-                for set in structure.sets where Self.nftablesMaps.contains(set.name) {
-                    for element in set.elements {
-                        if let serviceRule = ServiceRule(mapElement: element, of: set) { try body(serviceRule) }
-                    }
+            try iptablesNFTRules(reader, family: family, body)
+            try nftablesMapElements(reader, family: family, body)
+        }
+        try legacyRules(in: handle, body)
+    }
+
+    /// iptables-nft: only the service chains are dumped (the request names table and chain).
+    private func iptablesNFTRules(_ reader: RulesetReader, family: NFTFamily, _ body: (ServiceRule) throws -> Void) throws {
+        let decoder = IptablesDecoder(family: family)
+        for (table, chain) in Self.iptablesChains {
+            try reader.stream(RulesetFilter(family: family, table: table, chain: chain)) { event in
+                guard case .rules(_, let rules) = event else { return }
+                for rule in rules {
+                    guard case .rule(let iptables) = decoder.decode(rule),
+                          let serviceRule = ServiceRule(iptablesArguments: iptables.arguments) else { continue }
+                    try body(serviceRule)
                 }
             }
         }
+    }
+
+    /// nftables mode: the structure of `table <family> kube-proxy` carries the maps with their elements; no
+    /// rule is read.
+    private func nftablesMapElements(_ reader: RulesetReader, family: NFTFamily, _ body: (ServiceRule) throws -> Void) throws {
+        try reader.stream(RulesetFilter(family: family, table: "kube-proxy"), order: { _ in [] }) { event in
+            guard case .structure(let structure) = event else { return }
+            for set in structure.sets where Self.nftablesMaps.contains(set.name) {
+                for element in set.elements {
+                    if let serviceRule = ServiceRule(mapElement: element, of: set) { try body(serviceRule) }
+                }
+            }
+        }
+    }
+
+    /// iptables-legacy: the tables the namespace already has (x_tables hands a table over whole).
+    private func legacyRules(in handle: borrowing NamespaceHandle, _ body: (ServiceRule) throws -> Void) throws {
         for family in IPFamily.allCases {
             for table in try LegacyReader.tables(in: handle, family: family) {
                 for chain in table.chains where Self.iptablesChains.contains(where: { $0 == (table.name, chain.name) }) {
