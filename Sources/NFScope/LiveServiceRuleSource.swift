@@ -2,6 +2,7 @@ import Kubernetes
 import Legacy
 import NetCore
 import NetNS
+import Netlink
 import NFTables
 import Render
 
@@ -17,9 +18,8 @@ import Render
 /// - nftables mode: the elements of the maps `service-ips` and `no-endpoint-services` of `table ip
 ///   kube-proxy` and `table ip6 kube-proxy` (`ClusterIP . proto . port : goto chain`).
 ///
-/// Rules stream through the reader in batches, so a 20,000-service chain never sits decoded in memory. A
-/// replayed nf_tables read (the ruleset changed meanwhile) may hand a rule over twice; ``ServiceResolver``
-/// keeps the first per address, protocol and port.
+/// Rules are handed over one at a time and nothing but the service chains and maps is read: memory holds
+/// one chain's rules (a 20,000-service `KUBE-SERVICES` is about 20,000 rules), never the whole ruleset.
 public struct LiveServiceRuleSource: ServiceRuleSource {
     /// A path that opens the namespace (`/proc/self/ns/net`, `/run/netns/NAME`, `/proc/PID/ns/net`).
     public var namespacePath: String
@@ -46,17 +46,30 @@ public struct LiveServiceRuleSource: ServiceRuleSource {
         try legacyRules(in: handle, body)
     }
 
-    /// iptables-nft: only the service chains are dumped (the request names table and chain).
+    /// iptables-nft: the kernel is asked for the service chains alone (a rule dump naming table and chain),
+    /// not for the table's structure, which on a large node holds tens of thousands of chains. A missing
+    /// table or chain (`ENOENT`) has no rules; a dump the kernel flags as interrupted is read again.
     private func iptablesNFTRules(_ reader: RulesetReader, family: NFTFamily, _ body: (ServiceRule) throws -> Void) throws {
         let decoder = IptablesDecoder(family: family)
         for (table, chain) in Self.iptablesChains {
-            try reader.stream(RulesetFilter(family: family, table: table, chain: chain)) { event in
-                guard case .rules(_, let rules) = event else { return }
-                for rule in rules {
-                    guard case .rule(let iptables) = decoder.decode(rule),
-                          let serviceRule = ServiceRule(iptablesArguments: iptables.arguments) else { continue }
-                    try body(serviceRule)
+            var rules: [Rule] = []
+            for attempt in 1...reader.maxAttempts {
+                do {
+                    guard try reader.dumpRules(of: Chain(family: family, table: table, name: chain), into: &rules) != nil else { break }
+                } catch let error as NetlinkError where error.errno == .noSuchFileOrDirectory {
+                    rules = []
+                    break
                 }
+                if attempt == reader.maxAttempts {
+                    throw NetlinkError(operation: .dump("nftables rules of \(table)/\(chain)"), errno: .resourceTemporarilyUnavailable,
+                                       kernelMessage: "the chain changed during every one of \(reader.maxAttempts) reads",
+                                       namespace: reader.connection.namespace)
+                }
+            }
+            for rule in rules {
+                guard case .rule(let iptables) = decoder.decode(rule),
+                      let serviceRule = ServiceRule(iptablesArguments: iptables.arguments) else { continue }
+                try body(serviceRule)
             }
         }
     }
