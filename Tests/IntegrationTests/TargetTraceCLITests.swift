@@ -31,11 +31,15 @@ struct TargetTraceCLITests {
         #expect(!FileManager.default.fileExists(atPath: DemoLab.stateDirectory(prefix: lab.prefix)))
     }
 
-    @Test("pod:demo/client svc:demo/web:80 with a fault: same outcome and decisive rule as the flag form, node comparison, --also :9090")
-    func podToService() throws {
-        let lab = try buildDemoLab("kube")
+    @Test("pod:demo/client svc:demo/web:80 with a fault: same outcome and decisive rule as the flag form, node comparison, --also :9090",
+          arguments: ProxyMode.allCases)
+    func podToService(mode: ProxyMode) throws {
+        let lab = try buildDemoLab("kube-\(mode.rawValue.prefix(3))", mode: mode)
         defer { finish(lab) }
-        try lab.apply(.hostPortWithoutLocalGuard)
+        // iptables mode: the README's hostPort fault; nftables mode: a native forward drop (the hostPort
+        // fault there shares kube-proxy's hook and priority, which makes the answer ambiguous by design).
+        let fault: DemoFault = mode == .iptables ? .hostPortWithoutLocalGuard : .nftablesForwardDrop
+        try lab.apply(fault)
         let client = lab.namespace(of: DemoTopology.client)
         let node = ["--node-netns", lab.nodeNamespace, "--runtime-root", lab.runtimeRoot]
 
@@ -45,7 +49,7 @@ struct TargetTraceCLITests {
         let named = try NfscopeCLI.run(["trace"] + node + ["pod:demo/client", "svc:demo/web:80", "--also", "svc:demo/web:9090", "--json"])
         #expect(named.status == 0, "\(named.error)")
         let report = try json(named.output)
-        #expect(report["outcome"] as? String == "refused")
+        #expect(report["outcome"] as? String == (mode == .iptables ? "refused" : "timeout"))
         #expect(report["outcome"] as? String == flagReport["outcome"] as? String)
         let decisive = try #require(report["decisive_rule"] as? [String: Any])
         let flagDecisive = try #require(flagReport["decisive_rule"] as? [String: Any])
@@ -67,13 +71,18 @@ struct TargetTraceCLITests {
         let also = try #require(report["also"] as? [String: Any])
         #expect(also["outcome"] as? String == "ok")
         let alsoParts = try #require(also["parts_at"] as? [String: Any])
-        #expect(alsoParts["chain"] as? String == "CNI-HOSTPORT-DNAT", "\(alsoParts)")
+        // Where pod -> :80 leaves pod -> :9090: the hostPort chain's jump in iptables mode; kube-proxy's own
+        // per-port chain in nftables mode (the ports part there before the fault is met).
+        let expectedChain = mode == .iptables ? "CNI-HOSTPORT-DNAT" : "service-"
+        #expect((alsoParts["chain"] as? String)?.hasPrefix(expectedChain) == true, "\(alsoParts)")
+        #expect(alsoParts["namespace"] as? String == lab.nodeNamespace)
 
         // The text form says the same; piped, it has no escape codes; --color always has them.
         let text = try NfscopeCLI.run(["trace", "--lab", lab.prefix, "pod:demo/client", "svc:demo/web:80", "--also", "svc:demo/web:9090"])
         #expect(text.status == 0, "\(text.error)")
-        #expect(text.output.contains("outcome: REFUSED") && text.output.contains("this path parts from the path to svc:demo/web:9090 at:"))
-        #expect(text.output.contains("CNI-HOSTPORT-DNAT") && !text.output.contains("\u{1B}["))
+        #expect(text.output.contains("outcome: \(mode == .iptables ? "REFUSED" : "TIMEOUT")"))
+        #expect(text.output.contains("this path parts from the path to svc:demo/web:9090 at:"))
+        #expect(text.output.contains(expectedChain) && !text.output.contains("\u{1B}["))
         let coloured = try NfscopeCLI.run(["trace", "--lab", lab.prefix, "--color", "always", "pod:demo/client", "svc:demo/web:80"])
         #expect(coloured.status == 0 && coloured.output.contains("\u{1B}[1;30;43m"))
         let never = try NfscopeCLI.run(["trace", "--lab", lab.prefix, "--color", "never", "pod:demo/client", "svc:demo/web:80"])
