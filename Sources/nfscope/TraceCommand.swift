@@ -12,7 +12,7 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Simulate a new connection from a network namespace through every hook, rule and namespace it meets.",
         usage: """
-            nfscope trace FROM TO [--proto tcp|udp] [--sport N] [--also TO2] [--node-netns N] [--runtime-root DIR ...] [--lab PREFIX] [--json]
+            nfscope trace FROM TO [--proto tcp|udp] [--sport N] [--also TO2] [--node-netns N] [--runtime-root DIR ...] [--lab PREFIX] [--color W] [--json]
             nfscope trace (--from-netns N | --from-pid P) [--src IP] [--sport N] --dst IP --dport N [--proto tcp|udp] [--json]
             """,
         discussion: """
