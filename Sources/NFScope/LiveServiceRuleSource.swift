@@ -107,7 +107,7 @@ extension ServiceRule {
     /// Reads a `service-ips` / `no-endpoint-services` element: the key is `ipv4_addr . inet_proto .
     /// inet_service` (or `ipv6_addr . …`), each field padded to 4 bytes as nf_tables registers are
     /// (`NFT_REG32_SIZE`); the data is a `goto` verdict. `nil` for a key of another shape.
-    init?(mapElement element: SetElement, of set: NFTSet) {
+    public init?(mapElement element: SetElement, of set: NFTSet) {
         let addressLength = set.family == .ip6 ? 16 : 4
         let key = element.key
         guard key.count >= addressLength + 8, let address = IPAddress(networkBytes: key[0..<addressLength]) else { return nil }

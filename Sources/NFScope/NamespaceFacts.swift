@@ -17,6 +17,14 @@ public struct NamespaceFacts: Sendable {
         public var chain: String
         public var lines: [String]
 
+        public init(backend: String, family: String, table: String, chain: String, lines: [String]) {
+            self.backend = backend
+            self.family = family
+            self.table = table
+            self.chain = chain
+            self.lines = lines
+        }
+
         /// The key that pairs a chain across namespaces.
         public var key: String { "\(backend) \(family) \(table) \(chain)" }
     }
@@ -29,6 +37,13 @@ public struct NamespaceFacts: Sendable {
     public var addresses: [String]
     /// `net.ipv4.conf.eth0.rp_filter` → `1`; a missing file (module not loaded) has no entry.
     public var sysctls: [String: String]
+
+    public init(chains: [ChainRules], routes: [String], addresses: [String], sysctls: [String: String]) {
+        self.chains = chains
+        self.routes = routes
+        self.addresses = addresses
+        self.sysctls = sysctls
+    }
 
     /// Reads every part from the namespace at `path`.
     public static func read(namespacePath path: String, label: String) throws -> NamespaceFacts {

@@ -18,8 +18,11 @@ enum TargetTraceText {
         for (label, outcome, reason) in rows {
             text += "  \(label.padded(to: width))  \(style.outcome(outcome)): \(reason)\n"
         }
-        if let node = document.nodeComparison { text += partsAt(node, label: "the node's path", style: style) }
-        if let also = document.also { text += partsAt(also, label: "the path to \(also.to?.target ?? also.compared)", style: style) }
+        let main = document.report.outcome
+        if let node = document.nodeComparison { text += partsAt(node, label: "the node's path", main: main, style: style) }
+        if let also = document.also {
+            text += partsAt(also, label: "the path to \(also.to?.target ?? also.compared)", main: main, style: style)
+        }
         return text
     }
 
@@ -33,11 +36,16 @@ enum TargetTraceText {
         return text + "\n"
     }
 
-    private static func partsAt(_ comparison: TargetTraceReport.Comparison, label: String, style: TextStyle) -> String {
+    /// Where the paths part; with the same outcome on both, the first difference is only where they differ
+    /// (the node's packets start at OUTPUT, a pod's at PREROUTING), not a cause, and is said so.
+    private static func partsAt(_ comparison: TargetTraceReport.Comparison, label: String, main: String,
+                                style: TextStyle) -> String {
         guard let step = comparison.partsAt else {
             return "\nthis path meets no rule that \(label) does not meet.\n"
         }
-        var text = "\nthis path parts from \(label) at:\n"
+        var text = comparison.outcome == main
+            ? "\nboth end \(main.uppercased()); this path first differs from \(label) at:\n"
+            : "\nthis path parts from \(label) at:\n"
         var line = "  \(step.namespace) \(step.hook)" + (TraceText.location(step).map { " \($0)" } ?? "")
         line += ": \(step.effect)"
         text += style.highlight(line) + "\n"
