@@ -39,11 +39,22 @@ public struct LiveServiceRuleSource: ServiceRuleSource {
     public func forEachServiceRule(_ body: (ServiceRule) throws -> Void) throws {
         let handle = try NamespaceHandle(path: namespacePath, label: label)
         let reader = RulesetReader(connection: try handle.connection(.netfilter))
-        for family in [NFTFamily.ip, .ip6] {
-            try iptablesNFTRules(reader, family: family, body)
-            try nftablesMapElements(reader, family: family, body)
+        var delivered = 0
+        let counting: (ServiceRule) throws -> Void = { rule in
+            delivered += 1
+            try body(rule)
         }
-        try legacyRules(in: handle, body)
+        for family in [NFTFamily.ip, .ip6] {
+            try iptablesNFTRules(reader, family: family, counting)
+            try nftablesMapElements(reader, family: family, counting)
+        }
+        // kube-proxy writes one backend; when nf_tables already named services, a legacy reader that fails
+        // (a kernel without x_tables) must not hide them. With none found, its error is the answer.
+        do {
+            try legacyRules(in: handle, counting)
+        } catch {
+            if delivered == 0 { throw error }
+        }
     }
 
     /// iptables-nft: the kernel is asked for the service chains alone (a rule dump naming table and chain),

@@ -12,6 +12,8 @@ public struct NamespaceDiff: Encodable, Sendable {
     public var sysctls: [SysctlDifference]
     /// Whether nothing compared differs.
     public var identical: Bool
+    /// Parts that could not be read on one side and were not compared.
+    public var warnings: [String]
 
     public struct Side: Encodable, Sendable {
         public var target: String
@@ -92,6 +94,7 @@ public struct NamespaceDiff: Encodable, Sendable {
             return SysctlDifference(name: name, a: valueA, b: valueB)
         }
         identical = rules.isEmpty && routes.isEmpty && addresses.isEmpty && sysctls.isEmpty
+        warnings = factsA.warnings + factsB.warnings
     }
 
     /// `net.ipv4.conf.default.rp_filter` for `net.ipv4.conf.eth0.rp_filter`; nil for global and all/default names.

@@ -38,11 +38,16 @@ public struct NamespaceFacts: Sendable {
     /// `net.ipv4.conf.eth0.rp_filter` → `1`; a missing file (module not loaded) has no entry.
     public var sysctls: [String: String]
 
-    public init(chains: [ChainRules], routes: [String], addresses: [String], sysctls: [String: String]) {
+    /// What could not be read and is therefore not compared.
+    public var warnings: [String]
+
+    public init(chains: [ChainRules], routes: [String], addresses: [String], sysctls: [String: String],
+                warnings: [String] = []) {
         self.chains = chains
         self.routes = routes
         self.addresses = addresses
         self.sysctls = sysctls
+        self.warnings = warnings
     }
 
     /// Reads every part from the namespace at `path`.
@@ -52,8 +57,11 @@ public struct NamespaceFacts: Sendable {
         let names = Dictionary(routes.links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a })
         let snapshot = try RulesetReader(connection: try handle.connection(.netfilter)).snapshot()
         var chains = nftablesChains(snapshot)
-        for family in IPFamily.allCases {
-            chains += legacyChains(try LegacyReader.tables(in: handle, family: family))
+        var warnings: [String] = []
+        do {
+            for family in IPFamily.allCases { chains += legacyChains(try LegacyReader.tables(in: handle, family: family)) }
+        } catch {
+            warnings.append("iptables-legacy tables of \(label) could not be read (\(error)); they are not compared")
         }
         let interfaces = routes.links.map(\.name).filter { !$0.contains("/") && $0 != "." && $0 != ".." }
         let sysctls = try NetNS.run(in: handle) { SysctlSet.readHere(interfaces: interfaces) }
@@ -66,7 +74,7 @@ public struct NamespaceFacts: Sendable {
                 .map { RouteLine.text($0, interfaces: names) },
             addresses: routes.addresses.filter { !(linkLocal?.contains($0.prefix.address) ?? false) }
                 .map { "\(names[$0.interfaceIndex] ?? "if\($0.interfaceIndex)") \($0.prefix)" },
-            sysctls: sysctls)
+            sysctls: sysctls, warnings: warnings)
     }
 
     static func nftablesChains(_ snapshot: RulesetSnapshot) -> [ChainRules] {

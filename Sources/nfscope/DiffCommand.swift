@@ -51,6 +51,7 @@ struct DiffCommand: ParsableCommand {
 enum DiffText {
     static func render(_ diff: NamespaceDiff, style: TextStyle = .plain) -> String {
         var text = "A: \(diff.a.target) (netns \(diff.a.netns))\nB: \(diff.b.target) (netns \(diff.b.netns))\n"
+        for warning in diff.warnings { text += "\(style.yellow("note:")) \(warning)\n" }
         if diff.identical { return text + "\nno difference in rules, routes, addresses or sysctls\n" }
         text += "(< only A has it, > only B has it)\n"
         if !diff.rules.isEmpty {
