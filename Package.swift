@@ -69,7 +69,7 @@ let package = Package(
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack", "NFTables", "Render", "Simulator",
-                               "Xtables", "Legacy", .product(name: "SystemPackage", package: "swift-system")],
+                               "Xtables", "Legacy", "Kubernetes", .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
         .executableTarget(name: "nfscope",

@@ -12,6 +12,7 @@ struct Nfscope: ParsableCommand {
             """,
         version: NFScopeVersion.string,
         subcommands: [NetnsCommand.self, RulesetCommand.self, ConntrackCommand.self, TraceCommand.self,
-                      DemoCommand.self, LabDevCommand.self, LegacyCommand.self]
+                      DemoCommand.self, LabDevCommand.self, LegacyCommand.self,
+                      DoctorCommand.self]
     )
 }

@@ -1,0 +1,173 @@
+import DemoLab
+import Foundation
+import NFScope
+import Testing
+import TestLab
+
+/// Doctor on the demo lab: each fault named by the right check with evidence at the fault's site (the
+/// handle checked against `nft -a list`), only the no-endpoint service on the healthy lab, and each node
+/// check firing on its targeted change and not otherwise.
+@Suite("doctor on the demo lab", .serialized, .enabled(if: Shell.isRoot, "needs root: creates network namespaces"))
+struct DoctorLabTests {
+    func examine(_ lab: DemoLab) throws -> DoctorReport {
+        try Doctor(interval: 0).examine(node: lab.nodeNamespace)
+    }
+
+    func checks(_ report: DoctorReport) -> Set<DoctorCheck> { Set(report.findings.map(\.check)) }
+
+    /// The check that names each fault.
+    static func expectedCheck(_ fault: DemoFault) -> DoctorCheck {
+        switch fault {
+        case .hostPortWithoutLocalGuard, .transparentProxyRedirect, .nftablesNATSamePriority: return .natCaptureBeforeKubeProxy
+        case .forwardReject, .networkPolicyDrop, .nftablesForwardDrop: return .forwardDropForPods
+        case .sidecarRedirectWithoutProxy: return .sidecarRedirectWithoutListener
+        }
+    }
+
+    /// What the decisive rule does, as `nft -a list` prints it.
+    static func verdictWord(_ fault: DemoFault) -> [String] {
+        switch fault {
+        case .hostPortWithoutLocalGuard, .nftablesNATSamePriority: return ["dnat"]
+        case .transparentProxyRedirect, .sidecarRedirectWithoutProxy: return ["redirect"]
+        case .forwardReject: return ["reject"]
+        case .networkPolicyDrop, .nftablesForwardDrop: return ["drop"]
+        }
+    }
+
+    /// Only the no-endpoint service `demo/empty`, cited where kube-proxy rejects it.
+    func expectOnlyEmptyService(_ report: DoctorReport, mode: ProxyMode, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(report.findings.map(\.check) == [.serviceWithoutEndpoints], "\(report.findings)", sourceLocation: sourceLocation)
+        guard let finding = report.findings.first else { return }
+        #expect(finding.summary.contains("demo/empty:http"), sourceLocation: sourceLocation)
+        switch mode {
+        case .iptables:
+            let rule = finding.evidence.first?.rule
+            #expect(rule?.table == "filter" && rule?.chain == "KUBE-SERVICES" && rule?.handle != nil, sourceLocation: sourceLocation)
+            #expect(rule?.text?.contains("REJECT") == true, sourceLocation: sourceLocation)
+        case .nftables:
+            let element = finding.evidence.first?.setElement
+            #expect(element?.table == "kube-proxy" && element?.set == "no-endpoint-services", sourceLocation: sourceLocation)
+            #expect(element?.comment == "demo/empty:http" && element?.key == "10.43.0.20 . tcp . 80", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("healthy lab: only the no-endpoint service demo/empty; all four pods examined", arguments: ProxyMode.allCases)
+    func healthy(mode: ProxyMode) throws {
+        let lab = try buildDemoLab("doc-ok", mode: mode)
+        defer { finish(lab) }
+        let report = try examine(lab)
+        expectOnlyEmptyService(report, mode: mode)
+        #expect(report.node == lab.nodeNamespace)
+        #expect(Set(report.podsExamined.map(\.netns)) == Set(DemoTopology.pods.map { lab.namespace(of: $0) }))
+        #expect(report.podsExamined.first { $0.netns == lab.namespace(of: DemoTopology.client) }?.addresses == ["10.42.0.10"])
+    }
+
+    @Test("each fault: doctor names it with the right check and evidence at its site", arguments: DemoFault.allCases)
+    func faultIptablesMode(_ fault: DemoFault) throws {
+        try checkFault(fault, mode: .iptables)
+    }
+
+    @Test("nftables proxy mode: the faults that share kube-proxy's hook and priority",
+          arguments: [DemoFault.nftablesNATSamePriority, .nftablesForwardDrop, .hostPortWithoutLocalGuard])
+    func faultNftablesMode(_ fault: DemoFault) throws {
+        try checkFault(fault, mode: .nftables)
+    }
+
+    func checkFault(_ fault: DemoFault, mode: ProxyMode) throws {
+        let lab = try buildDemoLab("doc-\(fault.rawValue.prefix(8))", mode: mode)
+        defer { finish(lab) }
+        try lab.apply(fault)
+        let report = try examine(lab)
+        let expected = Self.expectedCheck(fault)
+        let site = fault.site
+        let siteNamespace = site.namespace == .node ? lab.nodeNamespace : lab.namespace(of: DemoTopology.client)
+        let found = checks(report)
+        #expect(found.contains(expected), "\(fault.rawValue) (\(mode)): \(report.findings)")
+        #expect(found.contains(.sharedHookPriority) == fault.sharesHookPriority(in: mode),
+                "\(fault.rawValue) (\(mode)) shared_hook_priority: \(report.findings.map(\.summary))")
+        let allowed: Set<DoctorCheck> = [.serviceWithoutEndpoints, expected, .sharedHookPriority]
+        #expect(found.isSubset(of: allowed), "\(fault.rawValue) (\(mode)): unexpected \(found.subtracting(allowed))")
+        // The fault's decisive rule is cited, where its site says, with the handle the kernel holds.
+        let rules = report.findings.filter { $0.check == expected }.flatMap(\.evidence).compactMap(\.rule)
+        let atSite = rules.filter {
+            $0.namespace == siteNamespace && $0.backend == site.backend.rawValue && $0.family == site.family
+                && $0.table == site.table && $0.chain == site.chain
+        }
+        let rule = try #require(atSite.first, "\(fault.rawValue) (\(mode)): no evidence at \(site); got \(rules)")
+        let handle = try #require(rule.handle)
+        let listing = try Shell.runCapturing(["ip", "netns", "exec", siteNamespace, "nft", "-a", "list", "chain",
+                                              site.family, site.table, site.chain]).output
+        let line = listing.split(separator: "\n").first { $0.hasSuffix("# handle \(handle)") }
+        #expect(line.map { l in Self.verdictWord(fault).contains { l.contains($0) } } == true,
+                "\(fault.rawValue): handle \(handle) in \(listing)")
+        // The no-endpoint service is still reported, and the unrelated checks stay quiet.
+        #expect(found.contains(.serviceWithoutEndpoints))
+    }
+
+    @Test("node checks fire on their targeted change only: br_netfilter, rp_filter and MTU on a vxlan overlay, stale UDP conntrack, both iptables backends")
+    func nodeChecks() throws {
+        let lab = try buildDemoLab("doc-node")
+        defer { finish(lab) }
+        let node = LabNamespace(name: lab.nodeNamespace)
+
+        try lab.setBridgeNetfilter(enabled: false)
+        var report = try examine(lab)
+        #expect(checks(report) == [.serviceWithoutEndpoints, .bridgeNetfilterOff], "\(report.findings)")
+        let bridge = report.findings.first { $0.check == .bridgeNetfilterOff }
+        #expect(bridge?.evidence.compactMap(\.sysctl).first?.value == "0")
+        #expect(bridge?.evidence.compactMap(\.interface).first?.name == DemoTopology.bridge)
+        try lab.setBridgeNetfilter(enabled: true)
+
+        // A flannel-style overlay with a smaller MTU than the pods', and strict rp_filter on it.
+        _ = try node.exec(["ip", "link", "add", "flannel.1", "type", "vxlan", "id", "1", "dev", "eth0", "dstport", "8472",
+                           "local", DemoTopology.nodeAddress.description, "nolearning"])
+        _ = try node.exec(["ip", "link", "set", "flannel.1", "mtu", "1450", "up"])
+        try node.sysctl("net.ipv4.conf.flannel/1.rp_filter=1")
+        report = try examine(lab)
+        #expect(checks(report) == [.serviceWithoutEndpoints, .strictRPFilterOnTunnel, .mtuMismatch], "\(report.findings)")
+        let rp = report.findings.first { $0.check == .strictRPFilterOnTunnel }
+        #expect(rp?.evidence.compactMap(\.interface).first.map { ($0.name, $0.kind) } ?? ("", "") == ("flannel.1", "vxlan"))
+        let mtu = report.findings.filter { $0.check == .mtuMismatch }
+        #expect(mtu.count == DemoTopology.pods.count, "one per pod: \(mtu.map(\.summary))")
+        #expect(mtu.allSatisfy { $0.evidence.compactMap(\.interface).contains { $0.name == "flannel.1" && $0.mtu == 1450 } })
+        // Loose rp_filter and the pods' MTU on the overlay: both quiet.
+        try node.sysctl("net.ipv4.conf.flannel/1.rp_filter=2")
+        _ = try node.exec(["ip", "link", "set", "flannel.1", "mtu", "1500"])
+        expectOnlyEmptyService(try examine(lab), mode: .iptables)
+
+        // A UDP service whose endpoint moved while a conntrack entry still DNATs to the old one.
+        try lab.makeStaleUDPConntrack()
+        report = try examine(lab)
+        #expect(checks(report) == [.serviceWithoutEndpoints, .staleUDPConntrack], "\(report.findings)")
+        let entries = report.findings.first { $0.check == .staleUDPConntrack }?.evidence.compactMap(\.conntrack).flatMap { $0 } ?? []
+        #expect(entries.count == 1, "\(entries)")
+        #expect(entries.first?.original.hasSuffix("-> 10.43.0.53:53") == true)
+        #expect(entries.first?.reply.hasPrefix("10.42.0.2:53 ->") == true)
+        _ = try node.exec(["conntrack", "-D", "-p", "udp", "--orig-dst", "10.43.0.53"], allowFailure: true)
+        #expect(!checks(try examine(lab)).contains(.staleUDPConntrack))
+
+        // iptables-legacy rules next to nf_tables ones (last: a legacy table cannot be removed again).
+        try node.loadIptables("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 192.0.2.1/32 -j ACCEPT\nCOMMIT\n", legacy: true)
+        report = try examine(lab)
+        #expect(checks(report) == [.serviceWithoutEndpoints, .bothIptablesBackends], "\(report.findings)")
+        let tables = report.findings.first { $0.check == .bothIptablesBackends }?.evidence.compactMap(\.table) ?? []
+        #expect(tables.contains { $0.backend == "iptables-legacy" && $0.table == "filter" && $0.rules == 1 })
+        #expect(tables.contains { $0.backend == "iptables-nft" && $0.table == "nat" })
+    }
+
+    @Test("conntrack pressure: a table near its maximum or rising insert_failed/drop, and not otherwise")
+    func conntrackPressure() {
+        func sample(_ entries: UInt32, _ insertFailed: UInt64, _ drop: UInt64) -> ConntrackStatistics {
+            ConntrackStatistics(entries: entries, maximum: 1000,
+                                perCPU: [CPUStatistics(cpu: 0, counters: ["insert_failed": insertFailed, "drop": drop]),
+                                         CPUStatistics(cpu: 1, counters: ["insert_failed": 1, "drop": 0])])
+        }
+        #expect(Doctor.conntrackPressure(namespace: "n", first: sample(10, 5, 5), second: sample(12, 5, 5), interval: 1) == nil)
+        let full = Doctor.conntrackPressure(namespace: "n", first: sample(899, 0, 0), second: sample(950, 0, 0), interval: 1)
+        #expect(full?.check == .conntrackTablePressure)
+        #expect(full?.summary.contains("950 of at most 1000") == true)
+        let rising = Doctor.conntrackPressure(namespace: "n", first: sample(10, 5, 0), second: sample(10, 7, 3), interval: 1)
+        #expect(rising?.summary.contains("insert_failed rose by 2") == true && rising?.summary.contains("drop rose by 3") == true)
+        #expect(rising?.evidence.first?.conntrackStatistics?.insertFailed == [6, 8])
+    }
+}
