@@ -130,10 +130,19 @@ struct DoctorLabTests {
         let mtu = report.findings.filter { $0.check == .mtuMismatch }
         #expect(mtu.count == DemoTopology.pods.count, "one per pod: \(mtu.map(\.summary))")
         #expect(mtu.allSatisfy { $0.evidence.compactMap(\.interface).contains { $0.name == "flannel.1" && $0.mtu == 1450 } })
-        // Loose rp_filter and the pods' MTU on the overlay: both quiet.
+        // Loose rp_filter quiets the tunnel check; without the overlay the MTU check is quiet too.
         try node.sysctl("net.ipv4.conf.flannel/1.rp_filter=2")
-        _ = try node.exec(["ip", "link", "set", "flannel.1", "mtu", "1500"])
+        #expect(checks(try examine(lab)) == [.serviceWithoutEndpoints, .mtuMismatch])
+        _ = try node.exec(["ip", "link", "del", "flannel.1"])
         expectOnlyEmptyService(try examine(lab), mode: .iptables)
+        // A pod whose eth0 MTU differs from its node-side veth peer.
+        let client = LabNamespace(name: lab.namespace(of: DemoTopology.client))
+        _ = try client.exec(["ip", "link", "set", "eth0", "mtu", "1400"])
+        report = try examine(lab)
+        #expect(checks(report) == [.serviceWithoutEndpoints, .mtuMismatch], "\(report.findings)")
+        #expect(report.findings.first { $0.check == .mtuMismatch }?.evidence.compactMap(\.interface).map(\.name)
+                == ["eth0", DemoTopology.client.hostInterface])
+        _ = try client.exec(["ip", "link", "set", "eth0", "mtu", "1500"])
 
         // A UDP service whose endpoint moved while a conntrack entry still DNATs to the old one.
         try lab.makeStaleUDPConntrack()

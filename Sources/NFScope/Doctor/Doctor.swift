@@ -32,8 +32,9 @@ public struct Doctor: Sendable {
         findings.add(context.servicesWithoutEndpoints())
         findings.add(context.unguardedNATCaptures())
         findings.add(context.sidecarRedirects())
+        findings.add(context.podTrafficDrops())
         let flows = context.serviceFlowFindings(maxServicePorts: maxServicePorts, maxPods: maxTracedPods)
-        findings.add(flows.findings)
+        findings.add(flows.findings, simulated: true)
         notes += flows.notes
         findings.add(context.sharedHookPriorities())
         let backends = context.bothBackends()
@@ -45,7 +46,24 @@ public struct Doctor: Sendable {
         let conntrack = context.conntrackChecks()
         findings.add(conntrack.findings)
         notes += conntrack.notes
-        return DoctorReport(node: context.node, podsExamined: context.podsExamined, findings: findings.sorted, notes: notes)
+        return DoctorReport(node: context.node, podsExamined: context.podsExamined, findings: findings.sorted,
+                            notes: Doctor.collapse(notes, namespaces: [context.node] + context.pods))
+    }
+
+    /// Notes that repeat for every namespace (`NAME: text`) said once, as `all examined namespaces: text`.
+    static func collapse(_ notes: [String], namespaces: [String]) -> [String] {
+        var result: [String] = []
+        for note in notes {
+            guard let name = namespaces.first(where: { note.hasPrefix("\($0): ") }) else {
+                if !result.contains(note) { result.append(note) }
+                continue
+            }
+            let text = String(note.dropFirst(name.count + 2))
+            let everywhere = namespaces.allSatisfy { notes.contains("\($0): \(text)") }
+            let line = everywhere && namespaces.count > 1 ? "all examined namespaces: \(text)" : note
+            if !result.contains(line) { result.append(line) }
+        }
+        return result
     }
 }
 
@@ -54,17 +72,26 @@ public struct Doctor: Sendable {
 struct FindingSet {
     private var order: [String] = []
     private var byKey: [String: Finding] = [:]
+    /// Simulated flows that confirmed a finding: how many, and the first one's summary.
+    private var confirmations: [String: (count: Int, first: String)] = [:]
 
-    mutating func add(_ findings: [Finding]) { for finding in findings { add(finding) } }
+    mutating func add(_ findings: [Finding], simulated: Bool = false) {
+        for finding in findings { add(finding, simulated: simulated) }
+    }
 
-    mutating func add(_ finding: Finding) {
+    mutating func add(_ finding: Finding, simulated: Bool = false) {
         let key = FindingSet.key(finding)
         if var existing = byKey[key] {
             for evidence in finding.evidence where !existing.evidence.contains(evidence) { existing.evidence.append(evidence) }
             byKey[key] = existing
+            if simulated {
+                let previous = confirmations[key]
+                confirmations[key] = ((previous?.count ?? 0) + 1, previous?.first ?? finding.summary)
+            }
         } else {
             order.append(key)
             byKey[key] = finding
+            if simulated { confirmations[key] = (1, finding.summary) }
         }
     }
 
@@ -82,7 +109,15 @@ struct FindingSet {
 
     var sorted: [Finding] {
         let checks = DoctorCheck.allCases
-        return order.compactMap { byKey[$0] }.enumerated().sorted { a, b in
+        let findings = order.compactMap { key -> Finding? in
+            guard var finding = byKey[key] else { return nil }
+            if let confirmed = confirmations[key], confirmed.first != finding.summary || confirmed.count > 1 {
+                let example = confirmed.first == finding.summary ? "" : ", e.g. \(confirmed.first)"
+                finding.summary += "; simulated: \(confirmed.count) pod → service flow\(confirmed.count == 1 ? "" : "s") fail here\(example)"
+            }
+            return finding
+        }
+        return findings.enumerated().sorted { a, b in
             if a.element.severity != b.element.severity { return a.element.severity < b.element.severity }
             let ca = checks.firstIndex(of: a.element.check) ?? 0, cb = checks.firstIndex(of: b.element.check) ?? 0
             return ca != cb ? ca < cb : a.offset < b.offset

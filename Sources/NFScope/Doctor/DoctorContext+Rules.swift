@@ -32,7 +32,7 @@ extension DoctorContext {
                 findings.append(Finding(
                     check: .natCaptureBeforeKubeProxy, severity: .error,
                     summary: "\(chain.family) \(chain.table) \(chain.name) (\(hook), priority \(base.priority)) \(action) "
-                        + "the destination of traffic to any address without a local-destination guard, ahead of kube-proxy",
+                        + "the destination of traffic to any destination address (no local-destination guard), ahead of kube-proxy",
                     evidence: evidence, fix: DoctorContext.captureFix))
             }
         }
@@ -113,8 +113,8 @@ extension DoctorContext {
                     + "both run at \(hook) priority \(base.priority); which runs first is the registration order, which "
                     + "the kernel does not show, and \(chain.name) \(effect) packets",
                 evidence: evidence,
-                fix: "give \(chain.table) \(chain.name) a distinct priority (e.g. dstnat + 10 / filter + 10 to run after "
-                    + "kube-proxy), or move its rules into a chain that runs after kube-proxy's"))
+                fix: "give \(chain.table) \(chain.name) a distinct priority (e.g. \(base.type == "nat" ? "dstnat" : "filter") + 10 "
+                    + "to run after kube-proxy), or move its rules into a chain that runs after kube-proxy's"))
         }
         return findings
     }
