@@ -100,6 +100,9 @@ struct DoctorLabTests {
         let line = listing.split(separator: "\n").first { $0.hasSuffix("# handle \(handle)") }
         #expect(line.map { l in Self.verdictWord(fault).contains { l.contains($0) } } == true,
                 "\(fault.rawValue): handle \(handle) in \(listing)")
+        // The simulation confirms it: pod → demo/web:80 fails at that check's rule.
+        #expect(report.findings.contains { $0.check == expected && $0.summary.contains("demo/web:http 10.43.0.10:80/tcp") },
+                "\(fault.rawValue) (\(mode)): no simulated flow in \(report.findings.map(\.summary))")
         // The no-endpoint service is still reported, and the unrelated checks stay quiet.
         #expect(found.contains(.serviceWithoutEndpoints))
     }
@@ -178,5 +181,42 @@ struct DoctorLabTests {
         let rising = Doctor.conntrackPressure(namespace: "n", first: sample(10, 5, 0), second: sample(10, 7, 3), interval: 1)
         #expect(rising?.summary.contains("insert_failed rose by 2") == true && rising?.summary.contains("drop rose by 3") == true)
         #expect(rising?.evidence.first?.conntrackStatistics?.insertFailed == [6, 8])
+    }
+}
+
+/// Pods named from containerd sandbox bundles, and a stale UDP entry in nftables proxy mode.
+@Suite("doctor: pod names and nftables-mode conntrack", .serialized, .enabled(if: Shell.isRoot, "needs root: creates network namespaces"))
+struct DoctorLabMoreTests {
+    @Test("a sandbox bundle naming the client pod's netns gives its pod name; the others keep their netns label")
+    func podNamesFromBundles() throws {
+        let lab = try buildDemoLab("doc-names")
+        defer { finish(lab) }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("nfscope-doctor-bundles-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let client = lab.namespace(of: DemoTopology.client)
+        let bundle = root.appendingPathComponent("0123abcd")
+        try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
+        let spec = """
+            {"annotations": {"io.kubernetes.cri.container-type": "sandbox", "io.kubernetes.cri.sandbox-id": "0123abcd",
+              "io.kubernetes.cri.sandbox-name": "client-7d9f", "io.kubernetes.cri.sandbox-namespace": "demo",
+              "io.kubernetes.cri.sandbox-uid": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"},
+             "linux": {"namespaces": [{"type": "pid"}, {"type": "network", "path": "/run/netns/\(client)"}]}}
+            """
+        try Data(spec.utf8).write(to: bundle.appendingPathComponent("config.json"))
+        let report = try Doctor(interval: 0, runtimeBundleDirectories: [root.path]).examine(node: lab.nodeNamespace)
+        #expect(report.podsExamined.first { $0.netns == client }?.pod == "demo/client-7d9f")
+        #expect(report.podsExamined.filter { $0.pod != nil }.count == 1)
+    }
+
+    @Test("nftables proxy mode: a UDP service's endpoint moved while conntrack still DNATs to the old one")
+    func staleUDPNftables() throws {
+        let lab = try buildDemoLab("doc-udp", mode: .nftables)
+        defer { finish(lab) }
+        try lab.makeStaleUDPConntrack()
+        let report = try Doctor(interval: 0).examine(node: lab.nodeNamespace)
+        #expect(Set(report.findings.map(\.check)) == [.serviceWithoutEndpoints, .staleUDPConntrack], "\(report.findings)")
+        let entries = report.findings.first { $0.check == .staleUDPConntrack }?.evidence.compactMap(\.conntrack).flatMap { $0 } ?? []
+        #expect(entries.count == 1 && entries.first?.reply.hasPrefix("10.42.0.2:53 ->") == true, "\(entries)")
+        #expect(report.findings.first { $0.check == .staleUDPConntrack }?.summary.contains("demo/dns:dns") == true)
     }
 }

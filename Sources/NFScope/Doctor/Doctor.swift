@@ -16,17 +16,23 @@ public struct Doctor: Sendable {
     public var maxServicePorts: Int
     /// A bound on the pods traced from.
     public var maxTracedPods: Int
+    /// Directories holding containerd task bundles (`<id>/config.json`) that name pods; nil: containerd's and
+    /// K3s's (`/run/containerd/…/k8s.io`, `/run/k3s/containerd/…/k8s.io`).
+    public var runtimeBundleDirectories: [String]?
 
-    public init(interval: Double = 1, maxServicePorts: Int = 200, maxTracedPods: Int = 8) {
+    public init(interval: Double = 1, maxServicePorts: Int = 200, maxTracedPods: Int = 8,
+                runtimeBundleDirectories: [String]? = nil) {
         self.interval = interval
         self.maxServicePorts = maxServicePorts
         self.maxTracedPods = maxTracedPods
+        self.runtimeBundleDirectories = runtimeBundleDirectories
     }
 
     /// Examines the node whose network namespace `nodeSpec` names (a name under /run/netns, a path, or a
     /// pid); nfscope's own namespace when nil.
     public func examine(node nodeSpec: String? = nil) throws -> DoctorReport {
-        let context = try DoctorContext.read(node: nodeSpec ?? "/proc/self/ns/net", interval: interval)
+        let context = try DoctorContext.read(node: nodeSpec ?? "/proc/self/ns/net", interval: interval,
+                                             runtimeBundleDirectories: runtimeBundleDirectories)
         var findings = FindingSet()
         var notes = context.notes
         findings.add(context.servicesWithoutEndpoints())

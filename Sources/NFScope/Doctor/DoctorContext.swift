@@ -23,14 +23,16 @@ struct DoctorContext {
     let interval: Double
     var notes: [String] = []
 
-    static func read(node spec: String, interval: Double) throws -> DoctorContext {
+    static func read(node spec: String, interval: Double, runtimeBundleDirectories: [String]?) throws -> DoctorContext {
         let (model, start, _, readers) = try NetworkModelReader(lazyRules: false).readLive(from: spec)
         guard let nodeModel = model.namespaces[start] else { throw NamespaceError(kind: .notFound, target: spec) }
         let pods = Set(nodeModel.peers.values.map(\.namespace)).subtracting([start]).sorted()
         var graphs: [String: RuleGraph] = [:]
         for (name, namespace) in model.namespaces { graphs[name] = RuleGraph(namespace.ruleset) }
         let nodeGraph = graphs[start] ?? RuleGraph(nodeModel.ruleset)
-        let names = podNames()
+        let resolver = runtimeBundleDirectories.map { PodResolver(runtimeRoots: $0.map { RuntimeRoot(label: "bundles", path: $0) }) }
+            ?? PodResolver()
+        let names = podNames(resolver)
         let examined = pods.map { name -> PodExamined in
             let routes = model.namespaces[name]?.routes
             let loopbacks = Set(routes?.links.filter { $0.flags.contains(.loopback) }.map(\.index) ?? [])
@@ -50,9 +52,9 @@ struct DoctorContext {
     }
 
     /// Model name → `NAMESPACE/NAME` of the pod whose sandbox bundle names that network namespace.
-    static func podNames() -> [String: String] {
+    static func podNames(_ resolver: PodResolver) -> [String: String] {
         var byIdentity: [NamespaceID: String] = [:]
-        for (_, bundle) in PodResolver().bundles() where bundle.isSandbox {
+        for (_, bundle) in resolver.bundles() where bundle.isSandbox {
             guard let path = bundle.networkNamespacePath, let namespace = bundle.podNamespace, let name = bundle.podName,
                   let id = NamespaceHandle.identity(ofPath: path, label: path) else { continue }
             byIdentity[id] = "\(namespace)/\(name)"
