@@ -36,7 +36,7 @@ enum DoctorText {
     /// One or more (label, text) lines for a piece of evidence.
     static func describe(_ evidence: Evidence) -> [(String, String)] {
         if let rule = evidence.rule {
-            let handle = rule.handle.map { " handle \($0)" } ?? " policy"
+            let handle = rule.handle.map { " handle \($0)" } ?? rule.position.map { " rule \($0)" } ?? " policy"
             return [("rule", "\(rule.namespace): \(rule.backend) \(rule.family) \(rule.table) \(rule.chain)\(handle)"
                         + (rule.text.map { ": \($0)" } ?? ""))]
         }

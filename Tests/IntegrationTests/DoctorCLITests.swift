@@ -21,6 +21,18 @@ struct DoctorCLITests {
         }
     }
 
+    @Test("as nobody: exit 3 with one line saying it needs root")
+    func nonRoot() throws {
+        try withLab { lab in
+            let node = try lab.namespace("nr")
+            let binary = try NonRootTests.executableByNobody(try NonRootTests.nfscopeBinary())
+            defer { binary.cleanup() }
+            let result = try Shell.runCapturing(NonRootTests.nobody + [binary.path, "doctor", "--node-netns", node.name, "--interval", "0"])
+            #expect(result.status == 3)
+            #expect(result.error.split(separator: "\n").count == 1 && result.error.contains("needs root"), "\(result.error)")
+        }
+    }
+
     @Test("a faulty lab: exit 1, text with evidence and fix lines, and the JSON contract")
     func findings() throws {
         let lab = try buildDemoLab("doc-cli")

@@ -162,9 +162,22 @@ struct DoctorLabTests {
         try node.loadIptables("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 192.0.2.1/32 -j ACCEPT\nCOMMIT\n", legacy: true)
         report = try examine(lab)
         #expect(checks(report) == [.serviceWithoutEndpoints, .bothIptablesBackends], "\(report.findings)")
-        let tables = report.findings.first { $0.check == .bothIptablesBackends }?.evidence.compactMap(\.table) ?? []
+        let split = report.findings.first { $0.check == .bothIptablesBackends }
+        let tables = split?.evidence.compactMap(\.table) ?? []
         #expect(tables.contains { $0.backend == "iptables-legacy" && $0.table == "filter" && $0.rules == 1 })
         #expect(tables.contains { $0.backend == "iptables-nft" && $0.table == "nat" })
+        // legacy filter INPUT and kube-proxy's iptables-nft filter INPUT both at priority 0.
+        #expect(split?.evidence.compactMap(\.chain).contains { $0.backend == "iptables-legacy" && $0.chain == "INPUT" && $0.priority == 0 } == true)
+        // A legacy nat REDIRECT of pod port 9090: its order against iptables-nft's nat PREROUTING (both -100) is
+        // unknown, and the simulated flow that meets it first is captured.
+        try node.loadIptables("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -s 10.42.0.0/16 -p tcp --dport 9090 -j REDIRECT --to-ports 3130\nCOMMIT\n",
+                              legacy: true)
+        report = try examine(lab)
+        #expect(checks(report) == [.serviceWithoutEndpoints, .bothIptablesBackends, .natCaptureBeforeKubeProxy], "\(report.findings)")
+        let legacyRule = report.findings.first { $0.check == .natCaptureBeforeKubeProxy }?.evidence.first?.rule
+        #expect(legacyRule?.backend == "iptables-legacy" && legacyRule?.chain == "PREROUTING" && legacyRule?.position == 1
+                && legacyRule?.handle == nil, "\(String(describing: legacyRule))")
+        #expect(legacyRule?.text?.contains("REDIRECT --to-ports 3130") == true, "\(String(describing: legacyRule?.text))")
     }
 
     @Test("conntrack pressure: a table near its maximum or rising insert_failed/drop, and not otherwise")

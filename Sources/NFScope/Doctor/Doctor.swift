@@ -107,7 +107,9 @@ struct FindingSet {
             return "\(finding.check.rawValue) \(namespace)"
         }
         let primary = finding.evidence.first.map { evidence -> String in
-            if let rule = evidence.rule { return "\(rule.namespace) \(rule.family) \(rule.table) \(rule.chain) \(rule.handle ?? 0)" }
+            if let rule = evidence.rule {
+                return "\(rule.namespace) \(rule.backend) \(rule.family) \(rule.table) \(rule.chain) \(rule.handle ?? 0) \(rule.position ?? 0)"
+            }
             return "\(evidence)"
         } ?? ""
         return "\(finding.check.rawValue) \(primary)"

@@ -23,10 +23,13 @@ extension DoctorContext {
             }
         }
         var legacyTables: [Evidence] = []
+        var decoded: [LegacyTable] = []
         for family in IPFamily.allCases {
             let familyName = family == .ipv4 ? "ip" : "ip6"
             do {
-                for table in try LegacyReader.tables(in: handle, family: family) where table.ruleCount > 0 {
+                let tables = try LegacyReader.tables(in: handle, family: family)
+                decoded += tables
+                for table in tables where table.ruleCount > 0 {
                     legacyTables.append(.table(TableEvidence(namespace: node, backend: "iptables-legacy", family: familyName,
                                                              table: table.name, rules: table.ruleCount)))
                 }
@@ -43,10 +46,28 @@ extension DoctorContext {
         }
         guard !legacyTables.isEmpty, nftRules > 0 else { return ([], notes) }
         let legacyNames = legacyTables.compactMap { $0.table.map { "\($0.family) \($0.table)" } }
+        // Hooks where a legacy and an nf_tables chain run at the same priority: their order cannot be read.
+        var shared: [Evidence] = []
+        var sharedHooks: [String] = []
+        if let census = try? NFTablesCensus.read(try handle.connection(.netfilter)) {
+            for hook in BackendReport(legacy: decoded, nftables: census).sharedHooks where hook.ambiguousOrder {
+                let legacy = hook.chains.filter { $0.backend == .legacy }
+                let tied = hook.chains.filter { chain in legacy.contains { $0.priority == chain.priority } && chain.ruleCount > 0 }
+                guard tied.contains(where: { $0.backend == .legacy }), tied.contains(where: { $0.backend == .nftables }) else { continue }
+                sharedHooks.append("\(hook.hook) (\(hook.family == .ipv4 ? "ip" : "ip6"))")
+                shared += tied.map { chain in
+                    .chain(ChainEvidence(namespace: node, backend: chain.backend == .legacy ? "iptables-legacy" : "nftables",
+                                         family: chain.family, table: chain.table, chain: chain.chain, hook: chain.hook,
+                                         priority: chain.priority, policy: nil))
+                }
+            }
+        }
+        let order = sharedHooks.isEmpty ? "" : "; at \(sharedHooks.joined(separator: ", ")) legacy and nf_tables chains share a "
+            + "priority, so which runs first cannot be read"
         return ([Finding(check: .bothIptablesBackends, severity: .warning,
                          summary: "rules are split between iptables-legacy (\(legacyNames.joined(separator: ", "))) and nf_tables: "
-                             + "both run, and iptables-save of either backend hides the other's rules",
-                         evidence: legacyTables + nftTables,
+                             + "both run, and iptables-save of either backend hides the other's rules" + order,
+                         evidence: legacyTables + nftTables + shared,
                          fix: "make every component use one backend (iptables-nft on current distributions): flush the legacy "
                              + "tables (iptables-legacy -F / -X per table) after the tool that wrote them is switched over")],
                 notes)

@@ -53,10 +53,14 @@ extension DoctorContext {
         traces += result.outcome.branches.map(\.trace)
         traces += result.outcome.alternatives.map(\.trace)
         for trace in traces where trace.outcome.kind != .ok {
-            guard let reference = trace.decisiveRule, reference.backend != LegacyRuleset.backend,
+            guard let reference = trace.decisiveRule,
                   !DoctorContext.isKubeProxy(table: reference.table, chain: reference.chain) else { continue }
             let who = "\(podLabel(pod)) → \(service.label)"
             let outcome = "\(trace.outcome.kind.rawValue): \(trace.outcome.reason)"
+            if reference.backend == LegacyRuleset.backend {
+                if let finding = legacyFinding(reference, trace: trace, who: who, outcome: outcome) { return finding }
+                continue
+            }
             guard let rule = rule(reference) else {
                 // A chain policy decided.
                 let evidence = RuleEvidence(namespace: reference.namespace, backend: reference.backend, family: "\(reference.family)",
@@ -88,6 +92,28 @@ extension DoctorContext {
                                fix: "allow the pod CIDR to the service's endpoints in that chain (or the firewall, Docker "
                                    + "DOCKER-USER, or NetworkPolicy that wrote it), or remove the rule")
             }
+        }
+        return nil
+    }
+
+    /// An iptables-legacy rule decided: it has no nf_tables expressions, so its effect is read from the step.
+    private func legacyFinding(_ reference: RuleReference, trace: PathTrace, who: String, outcome: String) -> Finding? {
+        let step = trace.steps.last { $0.rule == reference }
+        let effect = (step?.effect ?? "").lowercased()
+        let evidence = Evidence.rule(RuleEvidence(namespace: reference.namespace, backend: reference.backend,
+                                                  family: "\(reference.family)", table: reference.table, chain: reference.chain,
+                                                  handle: nil, position: reference.handle, text: step?.text))
+        let place = "iptables-legacy \(reference.table) \(reference.chain)"
+        if effect.contains("dnat") || effect.contains("redirect") {
+            return Finding(check: .natCaptureBeforeKubeProxy, severity: .error,
+                           summary: "\(who) is captured by \(place) before kube-proxy's rules (\(outcome))",
+                           evidence: [evidence], fix: DoctorContext.captureFix + "; better, move the rule off iptables-legacy")
+        }
+        if effect.contains("drop") || effect.contains("reject") {
+            return Finding(check: .forwardDropForPods, severity: .error,
+                           summary: "\(who) is ended by \(place) in \(reference.namespace) (\(outcome))",
+                           evidence: [evidence],
+                           fix: "allow the pod CIDR in that legacy chain, or remove the rule (iptables-legacy -t \(reference.table) -D …)")
         }
         return nil
     }

@@ -24,6 +24,9 @@ struct DoctorContext {
     var notes: [String] = []
 
     static func read(node spec: String, interval: Double, runtimeBundleDirectories: [String]?) throws -> DoctorContext {
+        // Permission first: the model reader skips namespaces it cannot open and would say "does not exist".
+        let handle = try NamespaceHandle(spec: spec)
+        _ = try RulesetReader(connection: try handle.connection(.netfilter)).generation()
         let (model, start, _, readers) = try NetworkModelReader(lazyRules: false).readLive(from: spec)
         guard let nodeModel = model.namespaces[start] else { throw NamespaceError(kind: .notFound, target: spec) }
         let pods = Set(nodeModel.peers.values.map(\.namespace)).subtracting([start]).sorted()

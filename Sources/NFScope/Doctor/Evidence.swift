@@ -50,10 +50,24 @@ public struct RuleEvidence: Codable, Sendable, Equatable, Hashable {
     public var family: String
     public var table: String
     public var chain: String
-    /// The nf_tables handle; nil for a chain policy.
+    /// The nf_tables handle; nil for a chain policy and for iptables-legacy rules.
     public var handle: UInt64?
-    /// In iptables syntax when iptables-nft wrote it, else nft syntax.
+    /// An iptables-legacy rule's 1-based position in its chain (legacy rules have no handle).
+    public var position: UInt64?
+    /// In iptables syntax when iptables-nft (or iptables-legacy) wrote it, else nft syntax.
     public var text: String?
+
+    public init(namespace: String, backend: String, family: String, table: String, chain: String, handle: UInt64?,
+                position: UInt64? = nil, text: String?) {
+        self.namespace = namespace
+        self.backend = backend
+        self.family = family
+        self.table = table
+        self.chain = chain
+        self.handle = handle
+        self.position = position
+        self.text = text
+    }
 }
 
 /// A base chain: where it hooks in and at what priority.
