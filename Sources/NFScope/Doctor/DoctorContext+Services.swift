@@ -25,9 +25,19 @@ extension DoctorContext {
         if candidates.count > ports.count {
             notes.append("traced \(ports.count) of \(candidates.count) service ports (the first in kube-proxy's order)")
         }
-        let sources = Array(pods.prefix(maxPods))
-        if pods.count > sources.count { notes.append("traced from \(sources.count) of \(pods.count) pods") }
-        let simulator = PathSimulator(network: model, render: Tracer.render)
+        // Pods with rules of their own (a sidecar's redirects) are traced from each; pods without any differ only
+        // in their source address, so two of them stand for the rest.
+        let withRules = pods.filter { !(graphs[$0]?.snapshot.rules.isEmpty ?? true) }
+        let plain = pods.filter { graphs[$0]?.snapshot.rules.isEmpty ?? true }
+        let sources = Array((withRules + plain.prefix(2)).prefix(maxPods))
+        if pods.count > sources.count {
+            notes.append("traced service flows from \(sources.count) of \(pods.count) pods (every pod with rules of its own, "
+                + "and two without)")
+        }
+        // Whole rulesets were read, so the compiled matcher can run them (same verdicts, rules and steps as
+        // the interpreter, without its linear walk of KUBE-SERVICES for every flow).
+        // No renderer: evidence text comes from the rules themselves (legacy rules carry their own text).
+        let simulator = PathSimulator(network: model, evaluator: CompiledEvaluator(network: model))
         var findings: [Finding] = []
         var failures = 0
         for pod in sources {
