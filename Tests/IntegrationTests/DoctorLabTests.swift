@@ -100,6 +100,9 @@ struct DoctorLabTests {
         let line = listing.split(separator: "\n").first { $0.hasSuffix("# handle \(handle)") }
         #expect(line.map { l in Self.verdictWord(fault).contains { l.contains($0) } } == true,
                 "\(fault.rawValue): handle \(handle) in \(listing)")
+        // The hostPort chain's OUTPUT jump keeps its `--dst-type LOCAL` guard: never cited as a capture.
+        let captures = report.findings.filter { $0.check == .natCaptureBeforeKubeProxy }.flatMap(\.evidence).compactMap(\.rule)
+        #expect(!captures.contains { $0.chain == "OUTPUT" }, "\(captures)")
         // The simulation confirms it: pod → demo/web:80 fails at that check's rule.
         #expect(report.findings.contains { $0.check == expected && $0.summary.contains("demo/web:http 10.43.0.10:80/tcp") },
                 "\(fault.rawValue) (\(mode)): no simulated flow in \(report.findings.map(\.summary))")

@@ -1,6 +1,7 @@
 import Conntrack
 import Foundation
 import NetCore
+import NetNS
 
 extension DoctorContext {
     /// `conntrack_table_pressure` (two statistics samples `interval` apart) and `stale_udp_conntrack`.
@@ -8,9 +9,13 @@ extension DoctorContext {
         guard let conntrack else { return ([], ["\(node): conntrack could not be opened; conntrack checks skipped"]) }
         var findings: [Finding] = [], notes: [String] = []
         do {
-            let first = try conntrack.statistics()
+            var first = try conntrack.statistics()
+            if first.maximum == nil, let handle = try? NamespaceHandle(spec: spec) {
+                first.maximum = ConntrackReader.maximumFromProc(in: handle)  // kernels whose stats lack the limit
+            }
             if interval > 0 { Thread.sleep(forTimeInterval: interval) }
-            let second = interval > 0 ? try conntrack.statistics() : first
+            var second = interval > 0 ? try conntrack.statistics() : first
+            if second.maximum == nil { second.maximum = first.maximum }
             if let finding = Doctor.conntrackPressure(namespace: node, first: first, second: second, interval: interval) {
                 findings.append(finding)
             }

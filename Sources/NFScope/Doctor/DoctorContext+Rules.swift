@@ -113,8 +113,11 @@ extension DoctorContext {
                     + "both run at \(hook) priority \(base.priority); which runs first is the registration order, which "
                     + "the kernel does not show, and \(chain.name) \(effect) packets",
                 evidence: evidence,
-                fix: "give \(chain.table) \(chain.name) a distinct priority (e.g. \(base.type == "nat" ? "dstnat" : "filter") + 10 "
-                    + "to run after kube-proxy), or move its rules into a chain that runs after kube-proxy's"))
+                fix: DoctorContext.backend(family: chain.family, table: chain.table) == "iptables-nft"
+                    ? "iptables-nft's base chains have fixed priorities: move these rules into an nftables chain that runs after "
+                        + "kube-proxy's (priority \(base.type == "nat" ? "dstnat" : "filter") + 10), or make them not match service traffic"
+                    : "give \(chain.table) \(chain.name) a distinct priority (e.g. \(base.type == "nat" ? "dstnat" : "filter") + 10 "
+                        + "to run after kube-proxy), or move its rules into a chain that runs after kube-proxy's"))
         }
         return findings
     }

@@ -59,12 +59,12 @@ struct RuleShape {
         return verdict.chain
     }
 
-    /// `xt_addrtype_info` (rev 0) or `_v1`: `u16 source, u16 dest, …`; bit `1 << (RTN_LOCAL - 1)` is LOCAL.
+    /// `xt_addrtype_info` (rev 0) or `_v1`: `u16 source, u16 dest, …`; bit `1 << RTN_LOCAL` (0x4) is LOCAL.
     /// An inverted destination match (`! --dst-type LOCAL`) does not guard.
     static func addrtypeWantsLocalDestination(_ match: CompatExtension) -> Bool {
         guard match.info.count >= 4 else { return false }
         let dest = UInt16(match.info[2]) | UInt16(match.info[3]) << 8  // host byte order (little-endian here)
-        guard dest & 0x2 != 0 else { return false }
+        guard dest & 0x4 != 0 else { return false }
         if match.revision >= 1, match.info.count >= 8 {
             let flags = UInt32(match.info[4]) | UInt32(match.info[5]) << 8
             return flags & 0x2 == 0  // XT_ADDRTYPE_INVERT_DEST
