@@ -46,8 +46,13 @@ struct DoctorContext {
         var context = DoctorContext(spec: spec, model: model, node: start, pods: pods, podsExamined: examined, graphs: graphs,
                                     services: KubeServiceCatalog(graph: nodeGraph, namespace: start),
                                     conntrack: readers[start], interval: interval)
-        context.notes.append("kube-proxy services read by doctor's own minimal reader (\(context.services.mode.rawValue) mode, "
-            + "\(context.services.services.count) ClusterIP ports)")
+        if context.services.mode == .none {
+            context.notes.append("no kube-proxy rules in \(start) (is it the node's namespace? kube-proxy in IPVS or eBPF mode is "
+                + "not read); service checks had nothing to look at")
+        } else {
+            context.notes.append("kube-proxy services read by doctor's own minimal reader (\(context.services.mode.rawValue) mode, "
+                + "\(context.services.services.count) ClusterIP ports)")
+        }
         for name in [start] + pods {
             for spot in model.namespaces[name]?.blindSpots ?? [] { context.notes.append("\(name): \(spot)") }
         }
