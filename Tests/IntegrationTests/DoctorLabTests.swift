@@ -100,6 +100,11 @@ struct DoctorLabTests {
         let line = listing.split(separator: "\n").first { $0.hasSuffix("# handle \(handle)") }
         #expect(line.map { l in Self.verdictWord(fault).contains { l.contains($0) } } == true,
                 "\(fault.rawValue): handle \(handle) in \(listing)")
+        // The finding citing the site's rule names the hook it runs at (the sidecar's summary speaks of the pod instead).
+        if fault != .sidecarRedirectWithoutProxy {
+            let citing = report.findings.filter { $0.check == expected && $0.evidence.compactMap(\.rule).contains(rule) }
+            #expect(citing.contains { $0.summary.contains(site.hook) }, "\(fault.rawValue): \(citing.map(\.summary))")
+        }
         // The hostPort chain's OUTPUT jump keeps its `--dst-type LOCAL` guard: never cited as a capture.
         let captures = report.findings.filter { $0.check == .natCaptureBeforeKubeProxy }.flatMap(\.evidence).compactMap(\.rule)
         #expect(!captures.contains { $0.chain == "OUTPUT" }, "\(captures)")
