@@ -11,7 +11,7 @@ struct Nfscope: ParsableCommand {
             a namespace or process that does not exist); 4 the kernel's answer could not be read or decoded.
             """,
         version: NFScopeVersion.string,
-        subcommands: [NetnsCommand.self, RulesetCommand.self, ConntrackCommand.self, TraceCommand.self, DiffCommand.self,
-                      DemoCommand.self, LabDevCommand.self, LegacyCommand.self]
+        subcommands: [NetnsCommand.self, RulesetCommand.self, ConntrackCommand.self, TraceCommand.self, DoctorCommand.self,
+                      DiffCommand.self, DemoCommand.self, LabDevCommand.self, LegacyCommand.self]
     )
 }
