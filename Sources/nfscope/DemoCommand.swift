@@ -52,11 +52,13 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// The three traces of the demo and what they show.
+/// What doctor finds on the lab, and the three traces of the demo and what they show.
 struct DemoRun {
     let lab: DemoLab
     let fault: DemoFault
     let mode: ProxyMode
+    /// `nfscope doctor` on the lab's node, as an operator would run it first.
+    let doctor: DoctorReport
     let podToPort80: TraceReport
     let nodeToPort80: TraceReport
     let podToPort9090: TraceReport
@@ -67,6 +69,8 @@ struct DemoRun {
         self.mode = mode
         let service = DemoTopology.web.clusterIP
         let client = lab.namespace(of: DemoTopology.client)
+        // The conntrack statistics are sampled once: the lab was just built, nothing can be rising yet.
+        doctor = try Doctor(interval: 0, runtimeBundleDirectories: [lab.runtimeRoot]).examine(node: lab.nodeNamespace)
         let tracer = Tracer()
         podToPort80 = try tracer.trace(from: client, proto: .tcp, source: nil, sourcePort: nil,
                                        destination: service, destinationPort: 80)
@@ -84,6 +88,10 @@ struct DemoRun {
             with one fault built in: \(fault.title).
 
             """
+        text += "\nnfscope doctor --lab \(lab.prefix):\n"
+        text += DoctorText.render(doctor).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "  \($0)" }.joined(separator: "\n")
+        text += "\nnfscope trace, from the client pod and from the node:\n"
         text += "\n" + row("pod  -> \(service.clusterIP):80", podToPort80)
         text += row("node -> \(service.clusterIP):80", nodeToPort80)
         text += row("pod  -> \(service.clusterIP):9090", podToPort9090)
@@ -98,7 +106,10 @@ struct DemoRun {
         }
         text += "\nWhat the fault is: \(fault.explanation)\n"
         if kept {
-            text += "The whole path: nfscope trace --from-netns \(lab.namespace(of: DemoTopology.client)) --dst \(service.clusterIP) --dport 80 --proto tcp\n"
+            text += "The whole path: nfscope trace --lab \(lab.prefix) pod:\(DemoTopology.kubernetesNamespace)/\(DemoTopology.client.name) "
+                + "svc:\(DemoTopology.kubernetesNamespace)/\(service.name):80 --also svc:\(DemoTopology.kubernetesNamespace)/\(service.name):9090\n"
+            text += "Node against pod: nfscope diff --lab \(lab.prefix) node pod:\(DemoTopology.kubernetesNamespace)/\(DemoTopology.client.name)\n"
+            text += "The checks again: nfscope doctor --lab \(lab.prefix)\n"
             text += "The lab is still up; remove it with: nfscope lab down --prefix \(lab.prefix)\n"
         } else {
             text += "The lab has been removed (run with --keep to explore it with nfscope trace, ruleset and conntrack).\n"
@@ -122,6 +133,7 @@ struct DemoRun {
         var prefix: String
         var proxyMode: String
         var fault: String
+        var doctor: DoctorReport
         var podToPort80: TraceReport
         var nodeToPort80: TraceReport
         var podToPort9090: TraceReport
@@ -131,7 +143,7 @@ struct DemoRun {
     }
 
     func document(kept: Bool) -> Document {
-        Document(prefix: lab.prefix, proxyMode: mode.rawValue, fault: fault.rawValue, podToPort80: podToPort80,
+        Document(prefix: lab.prefix, proxyMode: mode.rawValue, fault: fault.rawValue, doctor: doctor, podToPort80: podToPort80,
                  nodeToPort80: nodeToPort80, podToPort9090: podToPort9090,
                  partsFromPort9090At: TraceComparison(failing: podToPort80, working: podToPort9090).firstDivergingStep,
                  partsFromNodeAt: TraceComparison(failing: podToPort80, working: nodeToPort80).firstDivergingStep,

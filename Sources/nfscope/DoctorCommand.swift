@@ -17,8 +17,7 @@ struct DoctorCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("node-netns"), help: "The node's namespace: a name under /run/netns or a path (default: nfscope's own).")
-    var nodeNetns: String?
+    @OptionGroup var node: NodeOptions
 
     @Option(name: .long, help: "Seconds between the two conntrack statistics samples (rising insert_failed / drop).")
     var interval: Double = 1
@@ -30,7 +29,11 @@ struct DoctorCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try Doctor(interval: interval).examine(node: nodeNetns)
+        // Pods are named from the runtime roots' sandbox bundles (the defaults, --runtime-root, or a kept lab's).
+        let context = node.context
+        let doctor = Doctor(interval: interval,
+                            runtimeBundleDirectories: node.isEmpty ? nil : context.runtimeRoots.map(\.path))
+        let report = try doctor.examine(node: context.nodeNamespacePath)
         if output.json {
             try JSONOutput.print(report)
         } else {

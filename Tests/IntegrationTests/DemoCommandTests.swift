@@ -26,6 +26,14 @@ struct DemoCommandTests {
         #expect((decisive["text"] as? String)?.contains("--to-destination 10.42.0.20:80") == true)
         let parting = try #require(document["parts_from_port9090_at"] as? [String: Any])
         #expect(parting["chain"] as? String == "CNI-HOSTPORT-DNAT")
+        // doctor ran on the lab first: it names the capture (citing the same DNAT rule) and the intended
+        // no-endpoint service, and nothing else.
+        let doctor = try #require(document["doctor"] as? [String: Any])
+        let findings = try #require(doctor["findings"] as? [[String: Any]])
+        #expect(Set(findings.compactMap { $0["check"] as? String }) == ["nat_capture_before_kube_proxy", "service_without_endpoints"])
+        let capture = try #require(findings.first { $0["check"] as? String == "nat_capture_before_kube_proxy" })
+        let cited = (capture["evidence"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? [String: Any] }
+        #expect(cited.contains { $0["handle"] as? Int == decisive["handle"] as? Int && $0["chain"] as? String == decisive["chain"] as? String })
         let prefix = try #require(document["prefix"] as? String)
         #expect(DemoLab.leftovers(prefix: prefix).namespaces.isEmpty)
         #expect(DemoLab.leftovers(prefix: prefix).processes.isEmpty)
@@ -48,6 +56,12 @@ struct DemoCommandTests {
         }
         #expect((document["node_to_port80"] as? [String: Any])?["outcome"] as? String == "ok")
         #expect((document["pod_to_port9090"] as? [String: Any])?["outcome"] as? String == "ok")
+        // doctor's error finding cites a rule in the fault's chain.
+        let findings = try #require((document["doctor"] as? [String: Any])?["findings"] as? [[String: Any]])
+        let errors = findings.filter { $0["severity"] as? String == "error" }
+        let cited = errors.flatMap { ($0["evidence"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? [String: Any] } }
+        #expect(cited.contains { $0["chain"] as? String == fault.site.chain && $0["table"] as? String == fault.site.table },
+                "doctor's errors: \(errors.map { $0["summary"] ?? "" })")
     }
 
     @Test("Ctrl-C during the demo removes the lab and exits 130")

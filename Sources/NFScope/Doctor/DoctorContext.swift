@@ -50,8 +50,8 @@ struct DoctorContext {
             context.notes.append("no kube-proxy rules in \(start) (is it the node's namespace? kube-proxy in IPVS or eBPF mode is "
                 + "not read); service checks had nothing to look at")
         } else {
-            context.notes.append("kube-proxy services read by doctor's own minimal reader (\(context.services.mode.rawValue) mode, "
-                + "\(context.services.services.count) ClusterIP ports)")
+            context.notes.append("kube-proxy in \(context.services.mode.rawValue) mode: "
+                + "\(context.services.services.count) ClusterIP service ports")
         }
         for name in [start] + pods {
             for spot in model.namespaces[name]?.blindSpots ?? [] { context.notes.append("\(name): \(spot)") }

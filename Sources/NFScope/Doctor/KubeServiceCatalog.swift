@@ -6,7 +6,9 @@ import Render
 /// kube-proxy's services on the node, read from its own rules in the node's ruleset snapshot: each
 /// service port with its current endpoints, and where a no-endpoint service is rejected.
 ///
-/// A minimal reader for doctor (branch kubecli owns live service resolution): iptables mode reads the
+/// Unlike ``LiveServiceRuleSource`` (which streams only the service-capturing rules from the kernel, for
+/// `svc:` targets), this works on the snapshot doctor already holds and also follows each service to its
+/// endpoints, which the stale-conntrack and no-endpoint checks need. iptables mode reads the
 /// `KUBE-SERVICES` chains of `nat` (`-d IP -p PROTO --dport PORT -m comment "ns/name:port cluster IP" -j
 /// KUBE-SVC-…`) and `filter` (`… has no endpoints … -j REJECT`), and each `KUBE-SVC-*` → `KUBE-SEP-*` →
 /// `DNAT --to-destination`; nftables mode reads the `service-ips` and `no-endpoint-services` maps of
