@@ -114,8 +114,14 @@ public struct NetworkModelReader {
         for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
             blindSpots.append("\(table.family) table \(table.name) is not simulated")
         }
+        var listeners: [Listener] = []
+        do {
+            listeners = try ListenerTable.read(in: namespace.handle)
+        } catch {
+            blindSpots.append("listening sockets could not be read over sock_diag (\(error)); every delivery looks unanswered")
+        }
         var model = NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
-                                   listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
+                                   listeners: listeners, blindSpots: blindSpots)
         model.ruleSource = source
         model.legacy = legacy
         return model
