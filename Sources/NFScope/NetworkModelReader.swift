@@ -92,10 +92,8 @@ public struct NetworkModelReader {
         var ruleset = RulesetSnapshot(structure: RulesetStructure(), rules: [])
         var source: LiveRuleSource?
         if lazyRules {
-            // The structure (tables, chains, sets with elements) now; rules when the simulation reaches a chain.
-            try reader.stream(order: { _ in [] }) { event in
-                if case .structure(let structure) = event { ruleset.structure = structure }
-            }
+            // Tables, base chains, sets with elements now; other chains and rules when the simulation reaches them.
+            ruleset.structure = try reader.baseStructure()
             source = LiveRuleSource(reader: reader, generation: ruleset.structure.generation)
         } else {
             ruleset = try reader.snapshot()

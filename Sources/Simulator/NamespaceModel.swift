@@ -47,6 +47,14 @@ public struct NamespaceModel: Sendable {
 /// to, not the whole ruleset (a whole-ruleset dump costs the kernel far more on kube-proxy-sized tables).
 public protocol RuleSource: Sendable {
     func rules(of chain: Chain) -> [Rule]
+    /// The rules of a chain that may match `packet`, in order. A source may leave out a rule only when it
+    /// cannot match the packet and would have had no effect: a rule whose leading exact matches on
+    /// (destination, protocol, destination port) name another key (``RuleKey``). By default every rule.
+    func rules(of chain: Chain, for packet: Packet) -> [Rule]
+}
+
+extension RuleSource {
+    public func rules(of chain: Chain, for packet: Packet) -> [Rule] { rules(of: chain) }
 }
 
 /// A socket waiting for traffic: TCP in LISTEN, or a bound UDP socket.

@@ -1,0 +1,147 @@
+import NetCore
+import Netlink
+import NFTables
+import Simulator
+import Xtables
+
+/// ``RuleKey`` read straight from a rule's netlink message, without decoding the rule: the walk follows
+/// `ChainDispatch.key` expression by expression (payload and meta loads, `cmp eq`, counters, decodable
+/// comments) over the raw `NFTA_RULE_EXPRESSIONS` list. Anything it does not recognise, or cannot read,
+/// gives nil (the rule is then always a candidate, and decoding it reports any malformation), so it can
+/// only be more cautious than the decoded key, never less; tests check that both agree on real
+/// kube-proxy rulesets. It allocates nothing but the key: no attribute paths, no tables.
+enum RawRuleKey {
+    // NFTA_RULE_EXPRESSIONS; NFTA_LIST_ELEM; NFTA_EXPR_NAME / _DATA (linux/netfilter/nf_tables.h).
+    static let expressionsAttribute: UInt16 = 4
+    static let listElement: UInt16 = 1
+    static let expressionName: UInt16 = 1
+    static let expressionData: UInt16 = 2
+
+    static func key(of message: NetlinkMessage, family: NFTFamily) -> RuleKey? {
+        guard family == .ip || family == .ip6, message.payload.count >= NFTMessage.familyHeaderSize else { return nil }
+        let attributes = message.payload.dropFirst(NFTMessage.familyHeaderSize)
+        guard let expressions = RawAttributes(attributes).first(expressionsAttribute) else { return nil }
+        return walk(expressions, family: family)
+    }
+
+    private enum Field { case destination, proto, port }
+
+    private static func walk(_ expressions: ArraySlice<UInt8>, family: NFTFamily) -> RuleKey? {
+        let addressOffset: UInt32 = family == .ip ? 16 : 24, addressLength: UInt32 = family == .ip ? 4 : 16
+        var destination: ArraySlice<UInt8>?, proto: UInt8?, port: ArraySlice<UInt8>?
+        // Register → the field loaded into it, as ChainDispatch.key keeps it (at most a few at a time).
+        var loaded: [(register: UInt32, field: Field)] = []
+        func finish() -> RuleKey? {
+            guard let destination, let proto, let port else { return nil }
+            return RuleKey(destination: Array(destination), proto: proto, port: Array(port))
+        }
+        var list = RawAttributes(expressions)
+        while let element = list.next() {
+            guard element.type == listElement, !list.failed else { return nil }
+            let fields = RawAttributes(element.payload)
+            guard let nameBytes = fields.first(expressionName) else { return nil }
+            let data = RawAttributes(fields.first(expressionData) ?? [])
+            switch name(nameBytes) {
+            case .payload:
+                // NFTA_PAYLOAD_DREG 1, BASE 2, OFFSET 3, LEN 4 (big-endian); a write (SREG 5) has an effect.
+                guard data.first(5) == nil, let register = data.u32(1), let base = data.u32(2),
+                      let offset = data.u32(3), let length = data.u32(4) else { return nil }
+                loaded.removeAll { $0.register == register }
+                if base == 1, offset == addressOffset, length == addressLength {
+                    loaded.append((register, .destination))
+                } else if base == 2, offset == 2, length == 2 {
+                    loaded.append((register, .port))
+                } else {
+                    return finish()
+                }
+            case .meta:
+                // NFTA_META_DREG 1, KEY 2, SREG 3 (a set); NFT_META_L4PROTO is 16.
+                guard data.first(3) == nil, let register = data.u32(1), data.u32(2) == 16 else { return finish() }
+                loaded.removeAll { $0.register == register }
+                loaded.append((register, .proto))
+            case .cmp:
+                // NFTA_CMP_SREG 1, OP 2 (NFT_CMP_EQ 0), DATA 3 holding NFTA_DATA_VALUE 1.
+                guard let register = data.u32(1), data.u32(2) == 0,
+                      let slot = loaded.firstIndex(where: { $0.register == register }) else { return finish() }
+                guard let value = data.first(3).flatMap({ RawAttributes($0).first(1) }) else { return nil }
+                switch loaded[slot].field {
+                case .destination where value.count == Int(addressLength): destination = value
+                case .port where value.count == 2: port = value
+                case .proto where value.count == 1: proto = value[value.startIndex]
+                default: return finish()
+                }
+                loaded.remove(at: slot)
+            case .counter:
+                continue
+            case .match:
+                // NFTA_MATCH_NAME 1, REV 2 (big-endian u32), INFO 3: only a comment that decodes.
+                guard let matchName = data.first(1), name(matchName) == .comment, let revision = data.u32(2),
+                      revision <= UInt32(UInt8.max), let info = data.first(3) else { return finish() }
+                let ext = XtExtension(name: "comment", revision: UInt8(revision), info: Array(info))
+                guard case .comment = try? XtMatch.decode(ext, family: family == .ip ? .ipv4 : .ipv6) else { return finish() }
+            case .comment, .other:
+                return finish()
+            }
+        }
+        return list.failed ? nil : finish()
+    }
+
+    private enum Name { case payload, meta, cmp, counter, match, comment, other }
+
+    /// An expression or match name (NUL-terminated), compared without building a String.
+    private static func name(_ bytes: ArraySlice<UInt8>) -> Name {
+        let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        let text = bytes[bytes.startIndex..<end]
+        if text.elementsEqual("payload".utf8) { return .payload }
+        if text.elementsEqual("cmp".utf8) { return .cmp }
+        if text.elementsEqual("meta".utf8) { return .meta }
+        if text.elementsEqual("counter".utf8) { return .counter }
+        if text.elementsEqual("match".utf8) { return .match }
+        if text.elementsEqual("comment".utf8) { return .comment }
+        return .other
+    }
+}
+
+/// Netlink attributes walked without allocating: each length is checked against what is left, and a
+/// malformed one stops the walk with `failed` set (the caller then gives up on the key).
+private struct RawAttributes {
+    let bytes: ArraySlice<UInt8>
+    var offset: Int
+    private(set) var failed = false
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        offset = bytes.startIndex
+    }
+
+    mutating func next() -> (type: UInt16, payload: ArraySlice<UInt8>)? {
+        guard !failed, bytes.endIndex - offset >= 4 else {
+            if bytes.endIndex - offset > 0 { failed = true }
+            return nil
+        }
+        let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+        let type = (UInt16(bytes[offset + 2]) | UInt16(bytes[offset + 3]) << 8) & 0x3fff  // without NLA_F_NESTED/NET_BYTEORDER
+        guard length >= 4, length <= bytes.endIndex - offset else { failed = true; return nil }
+        let payload = bytes[(offset + 4)..<(offset + length)]
+        offset = min(bytes.endIndex, offset + netlinkAligned(length))
+        return (type, payload)
+    }
+
+    /// The payload of the only attribute of a type; nil when it is missing, repeated, or the walk fails.
+    func first(_ type: UInt16) -> ArraySlice<UInt8>? {
+        var walk = self
+        var found: ArraySlice<UInt8>?
+        while let attribute = walk.next() {
+            guard attribute.type == type else { continue }
+            guard found == nil else { return nil }
+            found = attribute.payload
+        }
+        return walk.failed ? nil : found
+    }
+
+    /// A big-endian 32-bit attribute of exactly four bytes.
+    func u32(_ type: UInt16) -> UInt32? {
+        guard let payload = first(type), payload.count == 4 else { return nil }
+        return payload.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}
