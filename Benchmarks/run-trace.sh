@@ -1,7 +1,9 @@
 #!/bin/bash
 # End-to-end `nfscope trace` benchmark (needs root): a generated kube-proxy iptables-mode ruleset of SERVICES
 # services (default 20,000) loaded with iptables-nft-restore into a throwaway "node" namespace, a pod-like
-# namespace behind a veth (10.42.0.10 → node 10.42.0.1, default route via the node), and
+# namespace behind a veth (172.16.0.10 → node 172.16.0.1, default route via the node), and an "endpoints"
+# namespace that owns every endpoint address (a local route for 10.0.0.0/8) behind another veth, so the
+# trace takes the whole path: PREROUTING's DNAT, FORWARD, POSTROUTING's masquerade, delivery, the way back:
 #   nfscope trace --from-netns POD --proto tcp --dst CLUSTER-IP --dport 80      (release build)
 # timed RUNS times (default 7); prints the median wall time and peak RSS, and with CALLGRIND=1 also the
 # instruction count of one run under valgrind --tool=callgrind (stable on a busy machine, unlike wall time).
@@ -17,8 +19,10 @@ mkdir -p "$OUT"
 
 NODE="nfs-bench-trace-$$-node"
 POD="nfs-bench-trace-$$-pod"
+EP="nfs-bench-trace-$$-ep"
 cleanup() {
     ip netns del "$POD" 2>/dev/null || true
+    ip netns del "$EP" 2>/dev/null || true
     ip netns del "$NODE" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
@@ -28,16 +32,21 @@ NFSCOPE=$(swift build -c release --show-bin-path)/nfscope
 swift build --package-path Benchmarks --product ruleset-corpus >/dev/null
 CORPUS=$(swift build --package-path Benchmarks --show-bin-path)/ruleset-corpus
 
-ip netns add "$NODE"
-ip netns add "$POD"
-ip -n "$NODE" link set lo up
-ip -n "$POD" link set lo up
+for ns in "$NODE" "$POD" "$EP"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
 ip -n "$NODE" link add veth-pod type veth peer name eth0 netns "$POD"
-ip -n "$NODE" addr add 10.42.0.1/24 dev veth-pod
-ip -n "$POD" addr add 10.42.0.10/24 dev eth0
+ip -n "$NODE" addr add 172.16.0.1/24 dev veth-pod
+ip -n "$POD" addr add 172.16.0.10/24 dev eth0
 ip -n "$NODE" link set veth-pod up
 ip -n "$POD" link set eth0 up
-ip -n "$POD" route add default via 10.42.0.1
+ip -n "$POD" route add default via 172.16.0.1
+ip -n "$NODE" link add veth-ep type veth peer name eth0 netns "$EP"
+ip -n "$NODE" addr add 192.168.77.1/30 dev veth-ep
+ip -n "$EP" addr add 192.168.77.2/30 dev eth0
+ip -n "$NODE" link set veth-ep up
+ip -n "$EP" link set eth0 up
+ip -n "$NODE" route add 10.0.0.0/8 via 192.168.77.2
+ip -n "$EP" route add local 10.0.0.0/8 dev lo
+ip -n "$EP" route add default via 192.168.77.1
 ip netns exec "$NODE" sysctl -qw net.ipv4.ip_forward=1
 "$CORPUS" iptables "$SERVICES" > "$OUT/kube-proxy-$SERVICES.rules"
 ip netns exec "$NODE" iptables-nft-restore < "$OUT/kube-proxy-$SERVICES.rules"
@@ -50,7 +59,9 @@ DST="172.30.$((last / 250 % 250)).$((last % 250 + 1))"
 TRACE=("$NFSCOPE" trace --from-netns "$POD" --proto tcp --dst "$DST" --dport 80)
 
 "${TRACE[@]}" > "$OUT/trace-$SERVICES.txt"
-grep -q "KUBE-SVC" "$OUT/trace-$SERVICES.txt" || { echo "the trace did not reach the service's KUBE-SVC chain:" >&2; cat "$OUT/trace-$SERVICES.txt" >&2; exit 1; }
+# Nothing listens in the endpoints namespace: the kernel would answer with a reset that reaches the pod.
+grep -q "KUBE-SVC" "$OUT/trace-$SERVICES.txt" && grep -q "^outcome: REFUSED" "$OUT/trace-$SERVICES.txt" \
+    || { echo "the trace did not take the whole path:" >&2; cat "$OUT/trace-$SERVICES.txt" >&2; exit 1; }
 
 results=()
 for _ in $(seq "$RUNS"); do

@@ -38,13 +38,14 @@ enum RawRuleKey {
         var list = RawAttributes(expressions)
         while let element = list.next() {
             guard element.type == listElement, !list.failed else { return nil }
-            let fields = RawAttributes(element.payload)
-            guard let nameBytes = fields.first(expressionName) else { return nil }
-            let data = RawAttributes(fields.first(expressionData) ?? [])
+            let fields = FirstFive(element.payload)
+            guard !fields.malformed, let nameBytes = fields[expressionName] else { return nil }
+            let data = FirstFive(fields[expressionData] ?? [])
+            guard !data.malformed else { return nil }
             switch name(nameBytes) {
             case .payload:
                 // NFTA_PAYLOAD_DREG 1, BASE 2, OFFSET 3, LEN 4 (big-endian); a write (SREG 5) has an effect.
-                guard data.first(5) == nil, let register = data.u32(1), let base = data.u32(2),
+                guard data[5] == nil, let register = data.u32(1), let base = data.u32(2),
                       let offset = data.u32(3), let length = data.u32(4) else { return nil }
                 loaded.removeAll { $0.register == register }
                 if base == 1, offset == addressOffset, length == addressLength {
@@ -56,14 +57,14 @@ enum RawRuleKey {
                 }
             case .meta:
                 // NFTA_META_DREG 1, KEY 2, SREG 3 (a set); NFT_META_L4PROTO is 16.
-                guard data.first(3) == nil, let register = data.u32(1), data.u32(2) == 16 else { return finish() }
+                guard data[3] == nil, let register = data.u32(1), data.u32(2) == 16 else { return finish() }
                 loaded.removeAll { $0.register == register }
                 loaded.append((register, .proto))
             case .cmp:
                 // NFTA_CMP_SREG 1, OP 2 (NFT_CMP_EQ 0), DATA 3 holding NFTA_DATA_VALUE 1.
                 guard let register = data.u32(1), data.u32(2) == 0,
                       let slot = loaded.firstIndex(where: { $0.register == register }) else { return finish() }
-                guard let value = data.first(3).flatMap({ RawAttributes($0).first(1) }) else { return nil }
+                guard let valueAttributes = data[3], let value = RawAttributes(valueAttributes).first(1) else { return nil }
                 switch loaded[slot].field {
                 case .destination where value.count == Int(addressLength): destination = value
                 case .port where value.count == 2: port = value
@@ -75,8 +76,8 @@ enum RawRuleKey {
                 continue
             case .match:
                 // NFTA_MATCH_NAME 1, REV 2 (big-endian u32), INFO 3: only a comment that decodes.
-                guard let matchName = data.first(1), name(matchName) == .comment, let revision = data.u32(2),
-                      revision <= UInt32(UInt8.max), let info = data.first(3) else { return finish() }
+                guard let matchName = data[1], name(matchName) == .comment, let revision = data.u32(2),
+                      revision <= UInt32(UInt8.max), let info = data[3] else { return finish() }
                 let ext = XtExtension(name: "comment", revision: UInt8(revision), info: Array(info))
                 guard case .comment = try? XtMatch.decode(ext, family: family == .ip ? .ipv4 : .ipv6) else { return finish() }
             case .comment, .other:
@@ -92,13 +93,55 @@ enum RawRuleKey {
     private static func name(_ bytes: ArraySlice<UInt8>) -> Name {
         let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
         let text = bytes[bytes.startIndex..<end]
-        if text.elementsEqual("payload".utf8) { return .payload }
-        if text.elementsEqual("cmp".utf8) { return .cmp }
-        if text.elementsEqual("meta".utf8) { return .meta }
-        if text.elementsEqual("counter".utf8) { return .counter }
-        if text.elementsEqual("match".utf8) { return .match }
-        if text.elementsEqual("comment".utf8) { return .comment }
+        for (candidate, spelling) in names where text.count == spelling.count {
+            if zip(text, spelling).allSatisfy({ $0 == $1 }) { return candidate }
+        }
         return .other
+    }
+
+    private static let names: [(Name, [UInt8])] = [
+        (.payload, Array("payload".utf8)), (.cmp, Array("cmp".utf8)), (.meta, Array("meta".utf8)),
+        (.counter, Array("counter".utf8)), (.match, Array("match".utf8)), (.comment, Array("comment".utf8)),
+    ]
+}
+
+/// Attributes 1 to 5 of a nest, found in one walk; `malformed` when a length is wrong or a type repeats
+/// (either way the caller gives up on the key). Higher types are skipped.
+private struct FirstFive {
+    private var found: (ArraySlice<UInt8>?, ArraySlice<UInt8>?, ArraySlice<UInt8>?, ArraySlice<UInt8>?, ArraySlice<UInt8>?)
+    private(set) var malformed = false
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        found = (nil, nil, nil, nil, nil)
+        var walk = RawAttributes(bytes)
+        while let attribute = walk.next() {
+            switch attribute.type {
+            case 1: if found.0 == nil { found.0 = attribute.payload } else { malformed = true }
+            case 2: if found.1 == nil { found.1 = attribute.payload } else { malformed = true }
+            case 3: if found.2 == nil { found.2 = attribute.payload } else { malformed = true }
+            case 4: if found.3 == nil { found.3 = attribute.payload } else { malformed = true }
+            case 5: if found.4 == nil { found.4 = attribute.payload } else { malformed = true }
+            default: break
+            }
+        }
+        if walk.failed { malformed = true }
+    }
+
+    subscript(type: UInt16) -> ArraySlice<UInt8>? {
+        switch type {
+        case 1: return found.0
+        case 2: return found.1
+        case 3: return found.2
+        case 4: return found.3
+        case 5: return found.4
+        default: return nil
+        }
+    }
+
+    /// A big-endian 32-bit attribute of exactly four bytes.
+    func u32(_ type: UInt16) -> UInt32? {
+        guard let payload = self[type], payload.count == 4 else { return nil }
+        return payload.reduce(0) { $0 << 8 | UInt32($1) }
     }
 }
 
@@ -139,9 +182,4 @@ private struct RawAttributes {
         return walk.failed ? nil : found
     }
 
-    /// A big-endian 32-bit attribute of exactly four bytes.
-    func u32(_ type: UInt16) -> UInt32? {
-        guard let payload = first(type), payload.count == 4 else { return nil }
-        return payload.reduce(0) { $0 << 8 | UInt32($1) }
-    }
 }
