@@ -45,7 +45,7 @@ enum RawRuleKey {
             switch name(nameBytes) {
             case .payload:
                 // NFTA_PAYLOAD_DREG 1, BASE 2, OFFSET 3, LEN 4 (big-endian); a write (SREG 5) has an effect.
-                guard data[5] == nil, let register = data.u32(1), let base = data.u32(2),
+                guard !data.has(5), let register = data.u32(1), let base = data.u32(2),
                       let offset = data.u32(3), let length = data.u32(4) else { return nil }
                 loaded.removeAll { $0.register == register }
                 if base == 1, offset == addressOffset, length == addressLength {
@@ -57,7 +57,7 @@ enum RawRuleKey {
                 }
             case .meta:
                 // NFTA_META_DREG 1, KEY 2, SREG 3 (a set); NFT_META_L4PROTO is 16.
-                guard data[3] == nil, let register = data.u32(1), data.u32(2) == 16 else { return finish() }
+                guard !data.has(3), let register = data.u32(1), data.u32(2) == 16 else { return finish() }
                 loaded.removeAll { $0.register == register }
                 loaded.append((register, .proto))
             case .cmp:
@@ -106,42 +106,60 @@ enum RawRuleKey {
 }
 
 /// Attributes 1 to 5 of a nest, found in one walk; `malformed` when a length is wrong or a type repeats
-/// (either way the caller gives up on the key). Higher types are skipped.
+/// (either way the caller gives up on the key). Higher types are skipped. Positions are kept as plain
+/// offsets (trivial to copy), the bytes once.
 private struct FirstFive {
-    private var found: (ArraySlice<UInt8>?, ArraySlice<UInt8>?, ArraySlice<UInt8>?, ArraySlice<UInt8>?, ArraySlice<UInt8>?)
+    private let bytes: ArraySlice<UInt8>
+    /// Start and end offset of attribute type i + 1's payload; start -1 when absent.
+    private var starts: (Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1)
+    private var ends: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
     private(set) var malformed = false
 
     init(_ bytes: ArraySlice<UInt8>) {
-        found = (nil, nil, nil, nil, nil)
-        var walk = RawAttributes(bytes)
-        while let attribute = walk.next() {
-            switch attribute.type {
-            case 1: if found.0 == nil { found.0 = attribute.payload } else { malformed = true }
-            case 2: if found.1 == nil { found.1 = attribute.payload } else { malformed = true }
-            case 3: if found.2 == nil { found.2 = attribute.payload } else { malformed = true }
-            case 4: if found.3 == nil { found.3 = attribute.payload } else { malformed = true }
-            case 5: if found.4 == nil { found.4 = attribute.payload } else { malformed = true }
+        self.bytes = bytes
+        var offset = bytes.startIndex
+        while bytes.endIndex - offset >= 4 {
+            let length = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+            let type = (Int(bytes[offset + 2]) | Int(bytes[offset + 3]) << 8) & 0x3fff
+            guard length >= 4, length <= bytes.endIndex - offset else { malformed = true; return }
+            let range = (offset + 4, offset + length)
+            switch type {
+            case 1: if starts.0 < 0 { (starts.0, ends.0) = range } else { malformed = true }
+            case 2: if starts.1 < 0 { (starts.1, ends.1) = range } else { malformed = true }
+            case 3: if starts.2 < 0 { (starts.2, ends.2) = range } else { malformed = true }
+            case 4: if starts.3 < 0 { (starts.3, ends.3) = range } else { malformed = true }
+            case 5: if starts.4 < 0 { (starts.4, ends.4) = range } else { malformed = true }
             default: break
             }
+            offset = min(bytes.endIndex, offset + netlinkAligned(length))
         }
-        if walk.failed { malformed = true }
+        if offset != bytes.endIndex { malformed = true }
+    }
+
+    private func range(_ type: UInt16) -> (Int, Int)? {
+        let found: (Int, Int)
+        switch type {
+        case 1: found = (starts.0, ends.0)
+        case 2: found = (starts.1, ends.1)
+        case 3: found = (starts.2, ends.2)
+        case 4: found = (starts.3, ends.3)
+        case 5: found = (starts.4, ends.4)
+        default: return nil
+        }
+        return found.0 < 0 ? nil : found
     }
 
     subscript(type: UInt16) -> ArraySlice<UInt8>? {
-        switch type {
-        case 1: return found.0
-        case 2: return found.1
-        case 3: return found.2
-        case 4: return found.3
-        case 5: return found.4
-        default: return nil
-        }
+        guard let (start, end) = range(type) else { return nil }
+        return bytes[start..<end]
     }
+
+    func has(_ type: UInt16) -> Bool { range(type) != nil }
 
     /// A big-endian 32-bit attribute of exactly four bytes.
     func u32(_ type: UInt16) -> UInt32? {
-        guard let payload = self[type], payload.count == 4 else { return nil }
-        return payload.reduce(0) { $0 << 8 | UInt32($1) }
+        guard let (start, end) = range(type), end - start == 4 else { return nil }
+        return UInt32(bytes[start]) << 24 | UInt32(bytes[start + 1]) << 16 | UInt32(bytes[start + 2]) << 8 | UInt32(bytes[start + 3])
     }
 }
 
