@@ -58,6 +58,8 @@ let package = Package(
         // The incident lab: a K3s-like node built out of throwaway namespaces, kube-proxy rules and faults.
         // It runs ip/sysctl/iptables-nft-restore/nft to BUILD state, never to read it.
         .target(name: "DemoLab", dependencies: ["NetCore"], swiftSettings: strict),
+        // sock_diag: sockets of a namespace (listeners for the simulator), decoded in Swift.
+        .target(name: "SockDiag", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
         // Connection tracking: flows, filters, streaming dumps, get, stats, events and deletion over ctnetlink.
         .target(name: "Conntrack", dependencies: ["NetCore", "Netlink", "NetNS"], swiftSettings: strict),
         // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
@@ -69,7 +71,7 @@ let package = Package(
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack", "NFTables", "Render", "Simulator",
-                               "Xtables", "Legacy", "Kubernetes",
+                               "Xtables", "Legacy", "Kubernetes", "SockDiag",
                                .product(name: "SystemPackage", package: "swift-system")],
                 swiftSettings: strict),
         // The command-line tool: flags in, NFScope calls, text or JSON out, exit codes.
@@ -104,6 +106,8 @@ let package = Package(
                                                            "SimulatorCorpus", "NetlinkTesting"],
                     swiftSettings: strict),
         .testTarget(name: "RouteTests", dependencies: ["Route", "Netlink", "NetCore", "NetlinkTesting"], swiftSettings: strict),
+        .testTarget(name: "SockDiagTests", dependencies: ["SockDiag", "Netlink", "NetCore", "NetlinkTesting"],
+                    swiftSettings: strict),
         .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "NetCore"], swiftSettings: strict),
         .testTarget(name: "ConntrackTests",
                     dependencies: ["Conntrack", "Netlink", "NetCore", "NetlinkTesting",
@@ -111,7 +115,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus", "SimulatorCorpus",
-                                   "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab", "Legacy"],
+                                   "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab", "Legacy", "SockDiag"],
                     swiftSettings: strict),
     ]
 )

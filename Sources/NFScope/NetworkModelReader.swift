@@ -92,10 +92,8 @@ public struct NetworkModelReader {
         var ruleset = RulesetSnapshot(structure: RulesetStructure(), rules: [])
         var source: LiveRuleSource?
         if lazyRules {
-            // The structure (tables, chains, sets with elements) now; rules when the simulation reaches a chain.
-            try reader.stream(order: { _ in [] }) { event in
-                if case .structure(let structure) = event { ruleset.structure = structure }
-            }
+            // Tables, base chains, sets with elements now; other chains and rules when the simulation reaches them.
+            ruleset.structure = try reader.baseStructure()
             source = LiveRuleSource(reader: reader, generation: ruleset.structure.generation)
         } else {
             ruleset = try reader.snapshot()
@@ -114,8 +112,14 @@ public struct NetworkModelReader {
         for table in ruleset.structure.tables where table.family == .bridge || table.family == .netdev || table.family == .arp {
             blindSpots.append("\(table.family) table \(table.name) is not simulated")
         }
+        var listeners: [Listener] = []
+        do {
+            listeners = try ListenerTable.read(in: namespace.handle)
+        } catch {
+            blindSpots.append("listening sockets could not be read over sock_diag (\(error)); every delivery looks unanswered")
+        }
         var model = NamespaceModel(name: name, ruleset: ruleset, routes: routes, sysctls: sysctls,
-                                   listeners: ListenerTable.read(in: namespace.handle), blindSpots: blindSpots)
+                                   listeners: listeners, blindSpots: blindSpots)
         model.ruleSource = source
         model.legacy = legacy
         return model

@@ -52,7 +52,8 @@ extension CompiledRuleset {
         prepare(header, from: 0, packet, cursors, &linearNext)
         while true {
             var viaKey = false
-            let position = next(header, cursors, &linearNext, &viaKey)
+            var unitSlot: Int32 = -1
+            let position = next(header, cursors, &linearNext, &viaKey, &unitSlot)
             guard position >= 0 else {
                 if depth > 0 {
                     depth -= 1
@@ -64,7 +65,7 @@ extension CompiledRuleset {
                 return policy(start, &observer)
             }
             let chainID = header.chainID
-            let unit = code[Int(header.offset + 1 + position)]
+            let unit = unitSlot >= 0 ? slots[Int(unitSlot)].unit : code[Int(header.offset + 1 + position)]
             var kind = PackedRule.Kind(rawValue: unit.test) ?? .fallThrough
             var argument = Int32(truncatingIfNeeded: unit.b)
             var interpretedAction: CompiledAction?
@@ -197,12 +198,14 @@ extension CompiledRuleset {
             let dispatch = classes[Int(c)]
             cursors[slot] = 0
             cursors[slot + 1] = 0
-            if let range = lookup(dispatch, packet) {
+            var found: Int32 = -1
+            if let range = lookup(dispatch, packet, &found) {
                 if range.isEmpty {
                     // A single rule (kube-proxy's usual case), kept in the slot itself: its position stays in
-                    // the cursor (encoded negative), so no rule list is read.
+                    // the cursor (encoded negative) and the slot's index in the cursor's end, so neither a
+                    // rule list nor the rule unit is read.
                     let only = range.lowerBound
-                    if only >= from { cursors[slot] = -1 - only }
+                    if only >= from { cursors[slot] = -1 - only; cursors[slot + 1] = found }
                 } else {
                     cursors[slot] = Self.lowerBound(ruleLists, range, from)
                     cursors[slot + 1] = range.upperBound
@@ -217,19 +220,25 @@ extension CompiledRuleset {
 
     /// The rule list of the packet's key in a class, if any.
     @inline(__always)
-    private func lookup(_ dispatch: ClassHeader, _ packet: FastPacket) -> Range<Int32>? {
+    private func lookup(_ dispatch: ClassHeader, _ packet: FastPacket, _ found: inout Int32) -> Range<Int32>? {
         var key = Wide.zero
         for w in dispatch.windowStart..<dispatch.windowStart + dispatch.windowCount {
             let masked = classWindows[Int(w)]
             guard let value = packet.read(masked.window) else { return nil }
             key.append(value & masked.mask, length: Int(masked.window.length))
         }
+        let hash = HashSlot.hash(key)
+        let bit = Int(truncatingIfNeeded: hash >> 40) & Int(dispatch.filterMask)
+        guard filterWords[Int(dispatch.filterStart) + bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return nil }
         let mask = Int(dispatch.slotMask)
-        var index = Int(truncatingIfNeeded: HashSlot.hash(key) >> 32) & mask
+        var index = Int(truncatingIfNeeded: hash >> 32) & mask
         while true {
             let slot = slots[Int(dispatch.slotStart) + index]
             if slot.end < 0 { return nil }
-            if slot.lo == key.lo && slot.hi == key.hi { return slot.start..<slot.end }
+            if slot.lo == key.lo && slot.hi == key.hi {
+                found = dispatch.slotStart + Int32(index)
+                return slot.start..<slot.end
+            }
             index = (index + 1) & mask
         }
     }
@@ -246,7 +255,7 @@ extension CompiledRuleset {
     /// The next candidate position of the chain in rule order (-1 at the end), advancing its cursor.
     @inline(__always)
     private func next(_ header: ChainHeader, _ cursors: UnsafeMutableBufferPointer<Int32>, _ linearNext: inout Int32,
-                      _ viaKey: inout Bool) -> Int32 {
+                      _ viaKey: inout Bool, _ unitSlot: inout Int32) -> Int32 {
         if header.linear {
             guard linearNext < header.ruleCount else { return -1 }
             defer { linearNext += 1 }
@@ -268,7 +277,14 @@ extension CompiledRuleset {
         }
         guard bestSlot >= 0 else { return -1 }
         viaKey = bestSlot < slot  // a class cursor, not the residue
-        if cursors[bestSlot] < 0 { cursors[bestSlot] = 0 } else { cursors[bestSlot] += 1 }
+        if cursors[bestSlot] < 0 {
+            // A single rule: its unit is in the key slot whose index the cursor's end holds.
+            unitSlot = cursors[bestSlot + 1]
+            cursors[bestSlot] = 0
+            cursors[bestSlot + 1] = 0
+        } else {
+            cursors[bestSlot] += 1
+        }
         return best
     }
 

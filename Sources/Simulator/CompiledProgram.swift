@@ -164,6 +164,10 @@ struct PackedOp: Sendable {
     var a: UInt64
     var b: UInt64
     var c: UInt64
+
+    /// A rule unit before it is filled in.
+    static let placeholder = PackedOp(kind: .rule, test: 0, window: FieldWindow(source: .network, offset: 0, length: 0),
+                                      flags: 0, a: 0, b: 0, c: 0)
 }
 
 /// A class's slice of the flat windows and of the open-addressing key table.
@@ -172,17 +176,26 @@ struct ClassHeader: Sendable {
     var windowCount: Int32
     var slotStart: Int32
     var slotMask: Int32
+    /// The class's presence filter: `filterMask + 1` bits from word `filterStart` of `filterWords`, one
+    /// set per key (at bits 40 and up of its hash), about 8 bits per key. A clear bit proves the key absent
+    /// without touching the slot table: the lookups that miss (a filter chain's few keys, most packets)
+    /// then read a few cache-resident words instead of a cold slot of a table that grows with the ruleset.
+    var filterStart: Int32
+    var filterMask: Int32
 }
 
 /// A key table slot: the key and its rule list range; `end < 0` marks an empty slot, and an empty range
-/// (`start == end`) holds a single rule's position in `start`.
+/// (`start == end`) holds a single rule's position in `start` and a copy of that rule's unit in `unit`:
+/// kube-proxy's service rule is then run from the slot's cache lines, without a dependent read of the
+/// rule unit in the middle of a chain that grows with the ruleset.
 struct HashSlot: Sendable {
     var hi: UInt64
     var lo: UInt64
     var start: Int32
     var end: Int32
+    var unit: PackedOp
 
-    static let empty = HashSlot(hi: 0, lo: 0, start: 0, end: -1)
+    static let empty = HashSlot(hi: 0, lo: 0, start: 0, end: -1, unit: PackedOp.placeholder)
 
     @inline(__always)
     static func hash(_ key: Wide) -> UInt64 {

@@ -22,6 +22,7 @@ public final class CompiledRuleset: Sendable {
     let classes: [ClassHeader]
     let classWindows: [MaskedWindow]
     let slots: [HashSlot]
+    let filterWords: [UInt64]
     let ruleLists: [Int32]
     let residues: [Int32]
 
@@ -94,7 +95,7 @@ public final class CompiledRuleset: Sendable {
                     grouped[value, default: []].append(position)
                     inClass.insert(position)
                 }
-                builder.addClass(DispatchClass(windows: signature, members: grouped))
+                builder.addClass(DispatchClass(windows: signature, members: grouped), chain: id)
             }
             indexed += inClass.count
             var chainSkips = [UInt8](repeating: 0, count: ids.count)
@@ -125,6 +126,9 @@ public final class CompiledRuleset: Sendable {
             header.offset = offsets[id]
             builder.emit(header, rules, skips: skips[id], offsets: offsets)
         }
+        for single in builder.singles {
+            builder.slots[Int(single.slot)].unit = builder.code[Int(offsets[Int(single.chain)] + 1 + single.position)]
+        }
         self.chains = chains.enumerated().map { index, chain in
             chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", ruleIDs: [])
         }
@@ -135,6 +139,7 @@ public final class CompiledRuleset: Sendable {
         classes = builder.classes
         classWindows = builder.classWindows
         slots = builder.slots
+        filterWords = builder.filterWords
         ruleLists = builder.ruleLists
         residues = builder.residues
         labels = lowering.labels
@@ -190,6 +195,9 @@ public final class CompiledRuleset: Sendable {
         var classes: [ClassHeader] = []
         var classWindows: [MaskedWindow] = []
         var slots: [HashSlot] = []
+        /// Single-rule slots, whose rule unit is copied in once the chains are emitted.
+        var singles: [(slot: Int32, chain: Int32, position: Int32)] = []
+        var filterWords: [UInt64] = []
         var ruleLists: [Int32] = []
         var residues: [Int32] = []
 
@@ -282,24 +290,36 @@ public final class CompiledRuleset: Sendable {
         }
 
         /// A class: its windows, an open-addressing table at most half full, and its rule lists.
-        mutating func addClass(_ dispatch: DispatchClass) {
+        mutating func addClass(_ dispatch: DispatchClass, chain: Int32) {
             var capacity = 8
             while capacity < dispatch.members.count * 2 { capacity *= 2 }
+            var filterBits = 64
+            while filterBits < dispatch.members.count * 8 { filterBits *= 2 }
+            let filterStart = filterWords.count
+            filterWords += Array(repeating: 0, count: filterBits / 64)
+            for key in dispatch.members.keys {
+                let bit = Int(truncatingIfNeeded: HashSlot.hash(key) >> 40) & (filterBits - 1)
+                filterWords[filterStart + bit >> 6] |= 1 << UInt64(bit & 63)
+            }
             let slotStart = slots.count
             slots += Array(repeating: HashSlot.empty, count: capacity)
             for (key, positions) in dispatch.members {
                 var index = Int(truncatingIfNeeded: HashSlot.hash(key) >> 32) & (capacity - 1)
                 while slots[slotStart + index].end >= 0 { index = (index + 1) & (capacity - 1) }
                 if positions.count == 1 {  // the position itself, as an empty range starting there
-                    slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: positions[0], end: positions[0])
+                    slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: positions[0], end: positions[0],
+                                                        unit: PackedOp.placeholder)
+                    singles.append((slot: Int32(slotStart + index), chain: chain, position: positions[0]))
                     continue
                 }
                 let start = Int32(ruleLists.count)
                 ruleLists += positions
-                slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: start, end: Int32(ruleLists.count))
+                slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: start, end: Int32(ruleLists.count),
+                                                    unit: PackedOp.placeholder)
             }
             classes.append(ClassHeader(windowStart: Int32(classWindows.count), windowCount: Int32(dispatch.windows.count),
-                                       slotStart: Int32(slotStart), slotMask: Int32(capacity - 1)))
+                                       slotStart: Int32(slotStart), slotMask: Int32(capacity - 1),
+                                       filterStart: Int32(filterStart), filterMask: Int32(filterBits - 1)))
             classWindows += dispatch.windows
         }
     }

@@ -41,10 +41,35 @@ public struct DispatchEvaluator: ChainEvaluator {
 }
 
 /// The exact (address, protocol, port) a rule's leading expressions require.
-struct DispatchKey: Hashable {
-    var destination: [UInt8]
-    var proto: UInt8
-    var port: [UInt8]
+typealias DispatchKey = RuleKey
+
+/// The exact (destination address, layer-4 protocol, destination port) that a rule's leading expressions
+/// require before anything with an effect (kube-proxy's KUBE-SERVICES shape); a packet with another key
+/// cannot match the rule, and skipping the rule changes nothing.
+public struct RuleKey: Hashable, Sendable {
+    /// The address in network order (4 or 16 bytes).
+    public var destination: [UInt8]
+    public var proto: UInt8
+    /// The port in network order (2 bytes).
+    public var port: [UInt8]
+
+    public init(destination: [UInt8], proto: UInt8, port: [UInt8]) {
+        self.destination = destination
+        self.proto = proto
+        self.port = port
+    }
+
+    /// The key of a decoded rule; nil when its leading expressions do not pin all three fields.
+    public init?(rule: Rule) {
+        guard let key = ChainDispatch.key(of: rule) else { return nil }
+        self = key
+    }
+
+    /// The key a packet has.
+    public init(packet: Packet) {
+        self.init(destination: packet.destination.networkBytes, proto: packet.proto.number(in: packet.family),
+                  port: packet.destinationPort.bigEndianBytes)
+    }
 }
 
 /// One chain's rules split into a hash table by key and a residue, both keeping rule positions.
@@ -68,8 +93,7 @@ struct ChainDispatch {
 
     /// The rules of the packet's key merged with the residue, in rule order.
     func candidates(for packet: Packet) -> [Rule] {
-        let key = DispatchKey(destination: packet.destination.networkBytes, proto: packet.proto.number(in: packet.family),
-                              port: packet.destinationPort.bigEndianBytes)
+        let key = RuleKey(packet: packet)
         let keyed = byKey[key] ?? []
         var result: [Rule] = []
         result.reserveCapacity(keyed.count + residue.count)

@@ -28,7 +28,7 @@ public struct Interpreter: ChainEvaluator {
 
     public func run(_ chain: Chain, packet: inout Packet, context: HookContext) -> ChainResult {
         run(chain, packet: &packet, context: context) { chain, packet in
-            context.index.rules(family: chain.family, table: chain.table, chain: chain.name)
+            context.index.rules(of: chain, for: packet)
         }
     }
 

@@ -47,27 +47,50 @@ public struct NamespaceModel: Sendable {
 /// to, not the whole ruleset (a whole-ruleset dump costs the kernel far more on kube-proxy-sized tables).
 public protocol RuleSource: Sendable {
     func rules(of chain: Chain) -> [Rule]
+    /// The rules of a chain that may match `packet`, in order. A source may leave out a rule only when it
+    /// cannot match the packet and would have had no effect: a rule whose leading exact matches on
+    /// (destination, protocol, destination port) name another key (``RuleKey``). By default every rule.
+    func rules(of chain: Chain, for packet: Packet) -> [Rule]
+}
+
+extension RuleSource {
+    public func rules(of chain: Chain, for packet: Packet) -> [Rule] { rules(of: chain) }
 }
 
 /// A socket waiting for traffic: TCP in LISTEN, or a bound UDP socket.
 public struct Listener: Hashable, Sendable {
     public var proto: TransportProtocol
-    /// The bound address; the unspecified address means all of the family.
+    /// The bound address; the unspecified address means all of the family. An IPv6 socket bound to a
+    /// v4-mapped address (`::ffff:10.0.0.1`) takes IPv4 traffic to that address.
     public var address: IPAddress
     public var port: UInt16
+    /// `SO_BINDTODEVICE`: the only interface (by index) the socket takes traffic from; nil for any.
+    public var boundInterface: Int32?
+    /// `IPV6_V6ONLY` on an IPv6 socket: an IPv6 wildcard socket without it takes IPv4 too (dual stack).
+    public var v6Only: Bool
 
-    public init(proto: TransportProtocol, address: IPAddress, port: UInt16) {
+    public init(proto: TransportProtocol, address: IPAddress, port: UInt16, boundInterface: Int32? = nil,
+                v6Only: Bool = false) {
         self.proto = proto
         self.address = address
         self.port = port
+        self.boundInterface = boundInterface
+        self.v6Only = v6Only
     }
 
-    func accepts(_ proto: TransportProtocol, _ destination: IPAddress, _ port: UInt16) -> Bool {
+    /// Whether a packet to `destination:port` that arrived on interface `arrival` (an index; nil when not
+    /// known, which device-bound sockets do not accept) reaches this socket.
+    func accepts(_ proto: TransportProtocol, _ destination: IPAddress, _ port: UInt16, arrival: Int32?) -> Bool {
         guard proto == self.proto, port == self.port else { return false }
+        if let boundInterface, boundInterface != arrival { return false }
         if address == destination { return true }
         if address == .unspecified(.ipv4) { return destination.family == .ipv4 }
-        // An IPv6 wildcard socket also takes IPv4 unless IPV6_V6ONLY, which /proc does not show.
-        return address == .unspecified(.ipv6)
+        if address == .unspecified(.ipv6) { return destination.family == .ipv6 || !v6Only }
+        // A v4-mapped bind (`::ffff:a.b.c.d`) is the IPv4 address for the socket lookup.
+        guard destination.family == .ipv4, address.family == .ipv6 else { return false }
+        let bytes = address.networkBytes
+        return bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
+            && Array(bytes[12..<16]) == destination.networkBytes
     }
 }
 

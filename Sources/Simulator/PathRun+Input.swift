@@ -105,7 +105,10 @@ extension PathRun {
         guard let model = model(namespace) else { return .finished(Outcome(.unknown, "namespace \(namespace) is not in the model")) }
         if let answer { return answerArrived(answer, namespace, packet) }
         let delivery = Delivery(namespace: namespace, address: packet.destination, port: packet.destinationPort)
-        if model.listeners.contains(where: { $0.accepts(packet.proto, packet.destination, packet.destinationPort) }) {
+        // A locally generated packet to one of the namespace's own addresses arrives on loopback.
+        let arrivalName = packet.inputInterface ?? "lo"
+        let arrival = model.routes.links.first { $0.name == arrivalName }?.index
+        if model.listeners.contains(where: { $0.accepts(packet.proto, packet.destination, packet.destinationPort, arrival: arrival) }) {
             step(namespace, "socket", "a socket listens on \(packet.proto) \(delivery)")
             return .answered(.data(delivery), namespace: namespace, packet: packet)
         }

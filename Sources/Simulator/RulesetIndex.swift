@@ -43,14 +43,25 @@ struct RulesetIndex: Sendable {
         let key = ChainKey(family: family, table: table, chain: chain)
         if LegacyRuleset.isLegacy(table: table) { return legacyRules[key] ?? [] }
         if let source {
-            guard let chain = chainsByName[key] else { return [] }
-            return source.rules(of: chain)
+            return source.rules(of: chainsByName[key] ?? Chain(family: family, table: table, name: chain))
         }
         return rulesByChain[key] ?? []
     }
 
+    /// The rules of a chain that may match a packet: a lazy source may leave out rules keyed to other
+    /// destinations (``RuleSource/rules(of:for:)``); otherwise every rule.
+    func rules(of chain: Chain, for packet: Packet) -> [Rule] {
+        if let source, !LegacyRuleset.isLegacy(table: chain.table) { return source.rules(of: chain, for: packet) }
+        return rules(family: chain.family, table: chain.table, chain: chain.name)
+    }
+
+    /// A chain by name. With a lazy source the structure holds only base chains: any other name is a
+    /// regular chain whose rules the source reads by name (the kernel allows no jump to a missing chain;
+    /// a read of one fails, and the trace with it).
     func chain(family: NFTFamily, table: String, name: String) -> Chain? {
-        chainsByName[ChainKey(family: family, table: table, chain: name)]
+        if let chain = chainsByName[ChainKey(family: family, table: table, chain: name)] { return chain }
+        guard source != nil, !LegacyRuleset.isLegacy(table: table) else { return nil }
+        return Chain(family: family, table: table, name: name)
     }
 
     func set(family: NFTFamily, table: String, name: String) -> NFTSet? {

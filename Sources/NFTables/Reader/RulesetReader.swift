@@ -57,6 +57,21 @@ public final class RulesetReader {
                            namespace: connection.namespace)
     }
 
+    /// The structure with only the base chains (the ones on hooks), read consistently, for readers that
+    /// fetch other chains by name when they need them: a kube-proxy node has 75,000 regular chains that a
+    /// trace never meets. Regular chains are skipped before they are decoded.
+    public func baseStructure(_ filter: RulesetFilter = RulesetFilter()) throws -> RulesetStructure {
+        for _ in 1...max(1, maxAttempts) {
+            let before = try generation()
+            var consistent = true
+            let structure = try readStructure(filter, generation: before, consistent: &consistent, baseChainsOnly: true)
+            if consistent, try generation() == before { return structure }
+        }
+        throw NetlinkError(operation: .dump("nftables ruleset"), errno: .resourceTemporarilyUnavailable,
+                           kernelMessage: "the ruleset changed during every one of \(maxAttempts) reads",
+                           namespace: connection.namespace)
+    }
+
     /// Reads the whole ruleset into memory.
     public func snapshot(_ filter: RulesetFilter = RulesetFilter()) throws -> RulesetSnapshot {
         var structure = RulesetStructure()
@@ -73,7 +88,8 @@ public final class RulesetReader {
 
     // MARK: - The dumps
 
-    private func readStructure(_ filter: RulesetFilter, generation: UInt32, consistent: inout Bool) throws -> RulesetStructure {
+    private func readStructure(_ filter: RulesetFilter, generation: UInt32, consistent: inout Bool,
+                               baseChainsOnly: Bool = false) throws -> RulesetStructure {
         var structure = RulesetStructure(generation: generation)
         consistent = try dump(.getTable, scope: Scope(family: filter.family ?? .unspecified, table: nil), object: "tables") {
             structure.tables.append(try Table(message: $0))
@@ -88,6 +104,7 @@ public final class RulesetReader {
             : structure.tables.map { Scope(family: $0.family, table: $0.name) }
         for scope in scopes {
             consistent = try dump(.getChain, scope: scope, object: "chains") {
+                if baseChainsOnly, try !Self.hasHook($0) { return }
                 let chain = try Chain(message: $0)
                 if keep(chain.family, chain.table) { structure.chains.append(chain) }
             } && consistent
@@ -113,6 +130,15 @@ public final class RulesetReader {
             consistent = try dumpElements(of: &structure.sets[index]) && consistent
         }
         return structure
+    }
+
+    /// Whether a chain message carries `NFTA_CHAIN_HOOK` (a base chain), without decoding it.
+    private static func hasHook(_ message: NetlinkMessage) throws -> Bool {
+        var cursor = try message.attributes(afterFamilyHeader: NFTMessage.familyHeaderSize, path: "chain").makeCursor()
+        while let attribute = try cursor.next() {
+            if attribute.type == 4 { return true }  // NFTA_CHAIN_HOOK
+        }
+        return false
     }
 
     /// A dump's family and optional table (`NFTA_*_TABLE`, attribute 1 for every object kind).
@@ -174,6 +200,21 @@ public final class RulesetReader {
             }
         }
         if !batch.isEmpty || !delivered { try handler(.rules(chain: chain, rules: batch)) }
+        return result
+    }
+
+    /// The rule messages of one chain, undecoded and each copied out of the receive buffer, for callers
+    /// that decode only some of them; returns the dump's inconsistency, if any.
+    public func dumpRuleMessages(of chain: Chain, into messages: inout [NetlinkMessage]) throws -> DumpInconsistency? {
+        var request = NFTMessage.request(.getRule, family: chain.family)
+        request.append(1, string: chain.table)
+        request.append(2, string: chain.name)
+        var collected: [NetlinkMessage] = []
+        let result = try connection.dump(request, operation: .dump("nftables rules of \(chain.table)/\(chain.name)")) { reply in
+            guard NFTMessage(netlinkType: reply.header.type) == .newRule else { return }
+            collected.append(NetlinkMessage(header: reply.header, payload: ArraySlice(Array(reply.payload))))
+        }
+        messages = collected
         return result
     }
 
