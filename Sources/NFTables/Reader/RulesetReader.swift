@@ -73,7 +73,7 @@ public final class RulesetReader {
 
     // MARK: - The dumps
 
-    private func readStructure(_ filter: RulesetFilter, generation: UInt32, consistent: inout Bool) throws -> RulesetStructure {
+    func readStructure(_ filter: RulesetFilter, generation: UInt32, consistent: inout Bool) throws -> RulesetStructure {
         var structure = RulesetStructure(generation: generation)
         consistent = try dump(.getTable, scope: Scope(family: filter.family ?? .unspecified, table: nil), object: "tables") {
             structure.tables.append(try Table(message: $0))
