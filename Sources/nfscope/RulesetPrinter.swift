@@ -62,8 +62,9 @@ enum RulesetPrinter {
         let families: [NFTFamily] = filter.family.map { [$0] } ?? [.ip, .ip6]
         var writers: [NFTFamily: IptablesSaveWriter] = [:]
         var started: Set<NFTFamily> = []
+        // The writers exist by then (the structure comes first): they sort each table's chains once.
         let order = { (structure: RulesetStructure) in
-            families.flatMap { IptablesSaveWriter.chainOrderIndices(structure, family: $0) }
+            families.flatMap { writers[$0]?.chainOrderIndices() ?? IptablesSaveWriter.chainOrderIndices(structure, family: $0) }
         }
         func begin(_ family: NFTFamily) {
             guard !started.contains(family), let writer = writers[family] else { return }

@@ -36,7 +36,7 @@ extension RulesetReader {
     public func stream<Part: Sendable>(_ filter: RulesetFilter = RulesetFilter(),
                                        order: ((RulesetStructure) -> [Int])? = nil,
                                        on connections: [NetlinkConnection], window: Int = 16_384,
-                                       windowRules: Int = 8_192,
+                                       windowRules: Int = 16_384,
                                        structure: (RulesetStructure) throws -> ChainWork<Part>,
                                        chain: (Chain, Part) throws -> Void,
                                        restart: (_ attempt: Int) throws -> Void) throws {
