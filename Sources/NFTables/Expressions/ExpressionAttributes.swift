@@ -13,12 +13,12 @@ struct ExpressionAttributes {
     /// 200,000-rule ruleset walks millions of these, and the inline storage keeps each walk off the heap.
     /// SIMD vectors rather than an `InlineArray`: reading one element of an `InlineArray` property copied
     /// all 192 bytes of it (three `memcpy` calls per `payload`, 4% of a whole ruleset read), while a vector
-    /// element is one extract. Types from `inlineTypes` on (none in today's kernels) and offsets past
-    /// `Int32.max` go to `overflow`.
-    private var starts = SIMD32<Int32>(repeating: -1)
-    private var ends = SIMD32<Int32>(repeating: -1)
+    /// element is one extract. 16 types cover rules, chains, tables and every expression; types from
+    /// `inlineTypes` on (a set's handle and expressions) and offsets past `Int32.max` go to `overflow`.
+    private var starts = SIMD16<Int32>(repeating: -1)
+    private var ends = SIMD16<Int32>(repeating: -1)
     private var overflow: [Int] = []
-    private static let inlineTypes = 32
+    private static let inlineTypes = 16
 
     init(_ attributes: NetlinkAttributes) throws {
         bytes = attributes.bytes
