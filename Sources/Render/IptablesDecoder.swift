@@ -35,7 +35,8 @@ public struct IptablesDecoder: Sendable {
                 return .unrepresentable(reason: reason, expressionIndex: at >= 0 ? at : index)
             }
         }
-        if let comment = rule.comment, !state.hasComment {
+        // The userdata comment only when no `-m comment` printed it: parsing it costs a string a rule.
+        if !state.hasComment, let comment = rule.comment {
             state.matches.append(.init(name: "comment", arguments: ["-m", "comment", "--comment", iptablesQuoted(comment)]))
         }
         return .rule(IptablesRule(arguments: state.arguments))
