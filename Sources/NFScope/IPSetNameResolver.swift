@@ -1,5 +1,6 @@
 import NetCore
 import NetNS
+import Synchronization
 import SystemPackage
 import Xtables
 #if canImport(Glibc)
@@ -12,8 +13,9 @@ import Glibc
 /// no set, gives nil and the renderer prints `<ipset#N>`.
 public final class IPSetNameResolver: @unchecked Sendable {
     private let descriptor: Int32
-    private var version: UInt32?
-    private var cache: [UInt16: String?] = [:]
+    /// The ipset protocol version and the answers so far; locked, because the threads of a parallel ruleset
+    /// read ask at once.
+    private let state = Mutex<(version: UInt32?, cache: [UInt16: String?])>((nil, [:]))
 
     /// Opens the query socket inside the namespace (on a namespace thread).
     public init(namespace: borrowing NamespaceHandle) throws {
@@ -28,13 +30,15 @@ public final class IPSetNameResolver: @unchecked Sendable {
 
     /// The name of ipset `index`, or nil.
     public func name(_ index: UInt16) -> String? {
-        if let cached = cache[index] { return cached }
-        let name = lookup(index)
-        cache[index] = name
-        return name
+        state.withLock { state in
+            if let cached = state.cache[index] { return cached }
+            let name = lookup(index, version: &state.version)
+            state.cache[index] = name
+            return name
+        }
     }
 
-    private func lookup(_ index: UInt16) -> String? {
+    private func lookup(_ index: UInt16, version: inout UInt32?) -> String? {
         if version == nil {
             guard let reply = exchange(IPSetNameQuery.versionRequest()) else { return nil }
             version = try? IPSetNameQuery.version(fromReply: reply)

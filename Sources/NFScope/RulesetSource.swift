@@ -27,7 +27,10 @@ public enum RulesetSource {
 
     /// A reader and an ipset name resolver in the chosen namespace, plus, when `readingLegacy`, the
     /// namespace's iptables-legacy tables of both families (read without creating any).
-    public static func session(for selector: NamespaceSelector, readingLegacy: Bool) throws -> RulesetSession {
+    /// - Parameter parallelReaders: how many more netfilter connections to open for a parallel read
+    ///   (`RulesetReader.stream(on:)`); none by default.
+    public static func session(for selector: NamespaceSelector, readingLegacy: Bool,
+                               parallelReaders: Int = 0) throws -> RulesetSession {
         let handle: NamespaceHandle
         switch selector {
         case .current: handle = try NamespaceHandle.current()
@@ -45,7 +48,10 @@ public enum RulesetSource {
                 legacyError = error
             }
         }
+        var readConnections: [NetlinkConnection] = []
+        for _ in 0..<max(0, parallelReaders) { readConnections.append(try handle.connection(.netfilter)) }
         return RulesetSession(reader: RulesetReader(connection: try handle.connection(.netfilter)),
+                              readConnections: readConnections,
                               namespace: handle.id.label,
                               ipsetNames: try? IPSetNameResolver(namespace: handle),
                               legacyTables: legacy, legacyReadError: legacyError)
@@ -56,6 +62,8 @@ public enum RulesetSource {
 /// iptables renderings (nil when the socket for them could not be opened).
 public struct RulesetSession {
     public let reader: RulesetReader
+    /// More connections in the same namespace, for a parallel read (empty unless asked for).
+    public let readConnections: [NetlinkConnection]
     public let namespace: String
     public let ipsetNames: IPSetNameResolver?
     /// The iptables-legacy tables of both families, in kernel order (empty unless the session was opened
@@ -65,7 +73,7 @@ public struct RulesetSession {
     public let legacyReadError: (any Error)?
 
     /// The resolver as the closure renderers take.
-    public var ipsetName: ((UInt16) -> String?)? {
+    public var ipsetName: (@Sendable (UInt16) -> String?)? {
         guard let ipsetNames else { return nil }
         return { ipsetNames.name($0) }
     }

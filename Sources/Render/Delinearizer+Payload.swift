@@ -6,7 +6,7 @@ extension Delinearizer {
 
     func payloadOperand(_ payload: Expression.Payload, state: inout State) -> Operand {
         let field = payloadField(payload.base, payload.offset, payload.length, state: state)
-        state.pendingProtocols.append(field.protocolName)
+        if state.collectsProtocols { state.pendingProtocols.append(field.protocolName) }
         return .field(field, loadedLength: Int(payload.length))
     }
 

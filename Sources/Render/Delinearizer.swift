@@ -27,6 +27,9 @@ public struct Delinearizer {
     public func indexedStatements(_ expressions: [Expression],
                                   removingDependencies: Bool = true) -> [(statement: Statement, expressionIndex: Int)] {
         var state = State(family: family)
+        // Only dependency removal reads the protocols: without it (iptables' reading) none are collected,
+        // which spares an array per payload load.
+        state.collectsProtocols = removingDependencies
         var statements: [PostPass.Item] = []
         statements.reserveCapacity(expressions.count)
         for (index, expression) in expressions.enumerated() {
@@ -39,7 +42,7 @@ public struct Delinearizer {
                 } else {
                     statements.append(PostPass.Item(statement: statement, protocols: state.pendingProtocols, index: index))
                 }
-                state.pendingProtocols = []
+                if !state.pendingProtocols.isEmpty { state.pendingProtocols = [] }
             }
         }
         return PostPass.run(statements, family: family, removingDependencies: removingDependencies)
@@ -56,6 +59,7 @@ public struct Delinearizer {
         /// Protocols of the header fields loaded since the last statement (`ip`, `tcp`), which tell the
         /// clean-up pass what the next statement depends on, also when a hash or set key hides them.
         var pendingProtocols: [String] = []
+        var collectsProtocols = true
     }
 
     private func step(_ expression: Expression, index: Int, state: inout State) -> Statement? {
@@ -202,14 +206,23 @@ public struct Delinearizer {
 
     // MARK: - Registers
 
-    /// A fixed register file: an inline array, not a dictionary or a heap array (rendering touches it for
-    /// every expression of every rule).
+    /// The 16 register slots, allocated up to the highest slot a rule writes (most rules use the first
+    /// only): filling an inline array of 16 optional operands for every rule cost more than this one small
+    /// allocation (1,600 instructions a rule).
     struct Registers {
-        private var slots = InlineArray<16, Operand?>(repeating: nil)
+        private static let count = 16
+        private var slots: [Operand?] = []
 
         subscript(slot: Int) -> Operand? {
-            get { slots.indices.contains(slot) ? slots[slot] : nil }
-            set { if slots.indices.contains(slot) { slots[slot] = newValue } }
+            get { slot >= 0 && slot < slots.count ? slots[slot] : nil }
+            set {
+                guard slot >= 0, slot < Self.count else { return }
+                if slot >= slots.count {
+                    guard newValue != nil else { return }
+                    slots.append(contentsOf: repeatElement(nil, count: slot + 1 - slots.count))
+                }
+                slots[slot] = newValue
+            }
         }
     }
 

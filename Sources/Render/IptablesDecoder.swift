@@ -6,12 +6,13 @@ import Xtables
 /// (`nft-ruleparse.c`, `nft-ipv4.c`, `nft-ipv6.c`): addresses, interfaces and protocol from payload and meta
 /// loads, `-m tcp`/`-m udp`/`-m mark`/`-m limit` from native expressions, compat matches and targets through
 /// the `Xtables` decoders. Anything else is `.unrepresentable`, never an error.
-public struct IptablesDecoder {
+public struct IptablesDecoder: Sendable {
     public var family: NFTFamily
     /// Names ipsets by index for `-m set` / `-j SET` (their blobs hold indices); `<ipset#N>` without it.
-    public var ipsetName: ((UInt16) -> String?)?
+    /// Sendable: the parallel read renders rules on several threads, so the resolver must be thread-safe.
+    public var ipsetName: (@Sendable (UInt16) -> String?)?
 
-    public init(family: NFTFamily, ipsetName: ((UInt16) -> String?)? = nil) {
+    public init(family: NFTFamily, ipsetName: (@Sendable (UInt16) -> String?)? = nil) {
         self.family = family
         self.ipsetName = ipsetName
     }
@@ -34,7 +35,8 @@ public struct IptablesDecoder {
                 return .unrepresentable(reason: reason, expressionIndex: at >= 0 ? at : index)
             }
         }
-        if let comment = rule.comment, !state.hasComment {
+        // The userdata comment only when no `-m comment` printed it: parsing it costs a string a rule.
+        if !state.hasComment, let comment = rule.comment {
             state.matches.append(.init(name: "comment", arguments: ["-m", "comment", "--comment", iptablesQuoted(comment)]))
         }
         return .rule(IptablesRule(arguments: state.arguments))

@@ -20,7 +20,8 @@ public final class IptablesSaveWriter {
     public let namespace: String?
     private let output: (String) -> Void
     private let onRule: ((RenderedRule) -> Void)?
-    private let decoder: IptablesDecoder
+    /// Renders `-A` lines; Sendable, so that the threads of a parallel read render their own chains.
+    public let lines: IptablesLineRenderer
     private let tables: [Table]
     private var nextTable = 0
     private var openTable: Int?
@@ -31,9 +32,10 @@ public final class IptablesSaveWriter {
     ///     that point at single rules.
     ///   - ipsetName: names ipsets by index (`IPSetNameResolver` in NFScope asks the namespace's kernel).
     public init(structure: RulesetStructure, family: NFTFamily, namespace: String? = nil,
-                ipsetName: ((UInt16) -> String?)? = nil,
+                ipsetName: (@Sendable (UInt16) -> String?)? = nil,
                 onRule: ((RenderedRule) -> Void)? = nil, output: @escaping (String) -> Void) {
-        self.decoder = IptablesDecoder(family: family, ipsetName: ipsetName)
+        self.lines = IptablesLineRenderer(structure: structure, namespace: namespace,
+                                          decoder: IptablesDecoder(family: family, ipsetName: ipsetName))
         self.structure = structure
         self.family = family
         self.namespace = namespace
@@ -72,6 +74,22 @@ public final class IptablesSaveWriter {
         return base + sorted.map { user[$0] }
     }
 
+    /// The chains in iptables-save's order as indices into `structure.chains`, like
+    /// `chainOrderIndices(_:family:)`, sorted once per table for the read and the table headers alike (a
+    /// 75,000-chain nat table takes a while to sort).
+    public func chainOrderIndices() -> [Int] {
+        Self.tableOrder.flatMap { orderedIndices(of: $0) }
+    }
+
+    private var tableChainOrders: [String: [Int]] = [:]
+
+    private func orderedIndices(of table: String) -> [Int] {
+        if let known = tableChainOrders[table] { return known }
+        let order = Self.orderedIndices(of: table, in: structure, family: family)
+        tableChainOrders[table] = order
+        return order
+    }
+
     /// Whether no iptables table of this family exists (nothing will be printed).
     public var isEmpty: Bool { tables.isEmpty }
 
@@ -81,47 +99,36 @@ public final class IptablesSaveWriter {
     }
 
     /// One rule as `-A CHAIN ...`, or its nft form behind a `# nfscope:` note.
-    public func render(_ rule: Rule) -> RenderedRule {
-        let (text, note) = renderText(rule)
-        return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
-                            handle: rule.handle, text: text, note: note)
-    }
-
-    /// The line and, for a rule without an iptables form, why.
-    private func renderText(_ rule: Rule) -> (text: String, note: String?) {
-        switch decoder.decode(rule) {
-        case .rule(let iptables):
-            // One string grown in place: no `["-A", chain] + arguments` array and no join (every rule).
-            var text = "-A "
-            text.reserveCapacity(128)
-            text += rule.chain
-            for argument in iptables.arguments {
-                text += " "
-                text += argument
-            }
-            return (text, nil)
-        case .unrepresentable(let reason, _):
-            let nft = NFTRenderer(structure: structure, namespace: namespace).render(rule).text
-            return ("# nfscope: -A \(rule.chain) has no iptables form (\(reason)); nft: \(nft)", reason)
-        }
-    }
+    public func render(_ rule: Rule) -> RenderedRule { lines.render(rule) }
 
     public func write(chain: Chain, rules: [Rule]) {
-        guard let index = tables.firstIndex(where: { $0.name == chain.table }), chain.family == family else { return }
+        guard let index = tableIndex(of: chain) else { return }
         advance(to: index)
         for rule in rules {
             // Without an `onRule` listener no `RenderedRule` is built (its strings cost retains per rule).
-            let text: String
             if let onRule {
                 let rendered = render(rule)
                 onRule(rendered)
-                text = rendered.text
+                output(rendered.text + "\n")
             } else {
-                text = renderText(rule).text
+                var text = ""
+                lines.append(rule, to: &text)
+                output(text)
             }
-            output(text)
-            output("\n")
         }
+    }
+
+    /// Writes a chain's lines rendered elsewhere (by `lines`, on a reading thread): the chain's table opens
+    /// first, as with `write(chain:rules:)`. Called once per chain, in iptables-save's chain order.
+    public func write(chain: Chain, renderedLines text: String) {
+        guard let index = tableIndex(of: chain) else { return }
+        advance(to: index)
+        if !text.isEmpty { output(text) }
+    }
+
+    private func tableIndex(of chain: Chain) -> Int? {
+        guard chain.family == family else { return nil }
+        return tables.firstIndex { $0.name == chain.table }
     }
 
     public func finish() { advance(to: tables.count) }
@@ -145,7 +152,7 @@ public final class IptablesSaveWriter {
     /// iptables-nft-save does.
     private func header(_ table: Table) -> String {
         var text = "# Generated by nfscope (iptables-nft-save format)\n*\(table.name)\n"
-        let chains = Self.orderedIndices(of: table.name, in: structure, family: family).map { structure.chains[$0] }
+        let chains = orderedIndices(of: table.name).map { structure.chains[$0] }
         for name in Self.builtinChains[table.name] ?? [] {
             let chain = chains.first { $0.name == name }
             let policy = chain?.base?.policy == .drop ? "DROP" : "ACCEPT"
@@ -156,5 +163,65 @@ public final class IptablesSaveWriter {
             text += ":\(chain.name) - [0:0]\n"
         }
         return text
+    }
+}
+
+/// The `-A` lines of rules, as `IptablesSaveWriter` prints them; a rule without an iptables form becomes a
+/// `# nfscope:` comment with its nft syntax. A value with no state: reading threads share it.
+public struct IptablesLineRenderer: Sendable {
+    public let structure: RulesetStructure
+    public let namespace: String?
+    let decoder: IptablesDecoder
+
+    /// One rule as `-A CHAIN ...`, or its nft form behind a `# nfscope:` note.
+    public func render(_ rule: Rule) -> RenderedRule {
+        let (text, note) = renderText(rule)
+        return RenderedRule(namespace: namespace, family: rule.family, table: rule.table, chain: rule.chain,
+                            handle: rule.handle, text: text, note: note)
+    }
+
+    /// Appends the rules' lines, each ended by a newline.
+    public func append(_ rules: [Rule], to text: inout String) {
+        for rule in rules { append(rule, to: &text) }
+    }
+
+    /// Appends one rule's line and its newline, grown in place: no `["-A", chain] + arguments` array and no
+    /// join (this runs for every rule).
+    func append(_ rule: Rule, to text: inout String) {
+        switch decoder.decode(rule) {
+        case .rule(let iptables):
+            text += "-A "
+            text += rule.chain
+            for argument in iptables.arguments {
+                text += " "
+                text += argument
+            }
+            text += "\n"
+        case .unrepresentable(let reason, _):
+            text += unrepresentableText(rule, reason: reason)
+            text += "\n"
+        }
+    }
+
+    /// The line and, for a rule without an iptables form, why.
+    private func renderText(_ rule: Rule) -> (text: String, note: String?) {
+        switch decoder.decode(rule) {
+        case .rule(let iptables):
+            var text = "-A "
+            text.reserveCapacity(128)
+            text += rule.chain
+            for argument in iptables.arguments {
+                text += " "
+                text += argument
+            }
+            return (text, nil)
+        case .unrepresentable(let reason, _):
+            return (unrepresentableText(rule, reason: reason), reason)
+        }
+    }
+
+    private func unrepresentableText(_ rule: Rule, reason: String) -> String {
+        let nft = NFTRenderer(structure: structure, namespace: namespace).render(rule).text
+        return "# nfscope: -A \(rule.chain) has no iptables form (\(reason)); nft: \(nft)"
     }
 }

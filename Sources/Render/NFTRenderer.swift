@@ -1,7 +1,7 @@
 import NFTables
 
 /// Renders rules and rulesets in nft syntax, as `nft list ruleset` prints them.
-public struct NFTRenderer {
+public struct NFTRenderer: Sendable {
     public var structure: RulesetStructure
     public var namespace: String?
 
@@ -107,7 +107,8 @@ public struct NFTRenderer {
 /// Streams a ruleset in nft syntax: tables open when their first chain arrives, close when the next
 /// table starts or at `finish()`, so only one chain's rules are in memory at a time.
 public final class NFTRulesetWriter {
-    private let renderer: NFTRenderer
+    /// Renders rule lines; Sendable, so that the threads of a parallel read render their own chains.
+    public let renderer: NFTRenderer
     private let output: (String) -> Void
     private var nextTable = 0
     private var openTable: Int?
@@ -136,6 +137,13 @@ public final class NFTRulesetWriter {
             chainsWritten += 1
         }
         output(renderer.rulesText(rules))
+    }
+
+    /// Writes a chain whose rule lines were rendered elsewhere (`renderer.rulesText`, on a reading thread):
+    /// the same as one `write(chain:rules:)` carrying all of the chain's rules.
+    public func write(chain: Chain, renderedRules text: String) {
+        write(chain: chain, rules: [])
+        if !text.isEmpty { output(text) }
     }
 
     /// Closes the last table and writes tables that had no chains.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NFScope
 
 /// `nfscope ruleset`: a namespace's nf_tables ruleset read from the kernel, as nft or iptables-save would
@@ -54,15 +55,23 @@ struct RulesetCommand: ParsableCommand {
         }
     }
 
+    /// Reading threads for a parallel read: one per core, at least two (a dump waiting on the kernel leaves
+    /// its core to the other) and at most four (beyond that the writer thread is the bottleneck).
+    static var parallelReaders: Int { min(4, max(2, ProcessInfo.processInfo.activeProcessorCount)) }
+
     func run() throws {
         let selector: NamespaceSelector = pid.map { .pid($0) } ?? netns.map { .spec($0) } ?? .current
         let filter = RulesetFilter(family: family.flatMap(NFTFamily.init(name:)), table: table, chain: chain)
-        let session = try RulesetSource.session(for: selector, readingLegacy: backend != .nft)
+        let effective: Format = output.json ? .json : format
+        // nft and iptables text is read and rendered on extra connections, one thread each (JSON streams on
+        // one): the kernel's dump of one chain overlaps the rendering of others.
+        let parallelReaders = effective == .json ? 0 : Self.parallelReaders
+        let session = try RulesetSource.session(for: selector, readingLegacy: backend != .nft,
+                                                parallelReaders: parallelReaders)
         if let error = session.legacyReadError {
             if backend == .legacy { throw error }
             ExitStatus.printError("nfscope: warning: iptables-legacy tables not read, only nf_tables is shown: \(ProblemReport(error)?.message ?? "\(error)")")
         }
-        let effective: Format = output.json ? .json : format
         let sink = RulesetOutput()
         switch effective {
         case .nft: try RulesetPrinter.nft(session, filter: filter, output: sink)

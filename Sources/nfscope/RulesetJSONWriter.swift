@@ -16,12 +16,12 @@ final class RulesetJSONWriter {
     private var openTable: Int?
     private var chainsInTable = 0
 
-    private let ipsetName: ((UInt16) -> String?)?
+    private let ipsetName: (@Sendable (UInt16) -> String?)?
 
     /// - Parameter legacyTables: iptables-legacy tables written as `legacy_tables` (the key is left out
     ///   when there are none, so a namespace without them prints what it printed before).
     init(structure: RulesetStructure, namespace: String, legacyTables: [LegacyTable] = [],
-         ipsetName: ((UInt16) -> String?)? = nil, output: @escaping (String) -> Void) throws {
+         ipsetName: (@Sendable (UInt16) -> String?)? = nil, output: @escaping (String) -> Void) throws {
         self.ipsetName = ipsetName
         self.structure = structure
         self.namespace = namespace

@@ -20,6 +20,24 @@ enum RulesetPrinter {
                     requireMatch: Bool) throws {
         let (reader, namespace) = (session.reader, session.namespace)
         var writer: NFTRulesetWriter?
+        if !session.readConnections.isEmpty {
+            // Chains read and rendered on the session's extra connections, written here in kernel order.
+            try reader.stream(filter, on: session.readConnections, structure: { structure in
+                try check(structure, filter, namespace: namespace, requireMatch: requireMatch)
+                let made = NFTRulesetWriter(structure: structure, namespace: namespace,
+                                            chainsOnly: filter.chain != nil) { output.write($0) }
+                writer = made
+                let renderer = made.renderer
+                return ChainWork(initial: "") { _, rules, text in text += renderer.rulesText(rules) }
+            }, chain: { chain, text in
+                writer?.write(chain: chain, renderedRules: text)
+            }, restart: { _ in
+                try output.restart()
+                writer = nil
+            })
+            writer?.finish()
+            return
+        }
         try reader.stream(filter) { event in
             switch event {
             case .structure(let structure):
@@ -44,8 +62,9 @@ enum RulesetPrinter {
         let families: [NFTFamily] = filter.family.map { [$0] } ?? [.ip, .ip6]
         var writers: [NFTFamily: IptablesSaveWriter] = [:]
         var started: Set<NFTFamily> = []
+        // The writers exist by then (the structure comes first): they sort each table's chains once.
         let order = { (structure: RulesetStructure) in
-            families.flatMap { IptablesSaveWriter.chainOrderIndices(structure, family: $0) }
+            families.flatMap { writers[$0]?.chainOrderIndices() ?? IptablesSaveWriter.chainOrderIndices(structure, family: $0) }
         }
         func begin(_ family: NFTFamily) {
             guard !started.contains(family), let writer = writers[family] else { return }
@@ -55,14 +74,38 @@ enum RulesetPrinter {
                 output.write("# nfscope: table \(foreign.family) \(foreign.name) was not written by iptables; see --format nft\n")
             }
         }
+        func makeWriters(_ structure: RulesetStructure) throws {
+            try check(structure, filter, namespace: namespace, requireMatch: requireMatch)
+            for family in families {
+                writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace,
+                                                     ipsetName: session.ipsetName) { output.write($0) }
+            }
+        }
+        if !session.readConnections.isEmpty {
+            // Chains read and rendered on the session's extra connections, written here in iptables-save order.
+            try reader.stream(filter, order: order, on: session.readConnections, structure: { structure in
+                try makeWriters(structure)
+                let lines = writers.mapValues(\.lines)
+                return ChainWork(initial: "") { chain, rules, text in lines[chain.family]?.append(rules, to: &text) }
+            }, chain: { chain, text in
+                if chain.family == .ip6 { writers[.ip]?.finish() }
+                begin(chain.family)
+                writers[chain.family]?.write(chain: chain, renderedLines: text)
+            }, restart: { _ in
+                try output.restart()
+                writers = [:]
+                started = []
+            })
+            for family in families {
+                begin(family)
+                writers[family]?.finish()
+            }
+            return
+        }
         try reader.stream(filter, order: order) { event in
             switch event {
             case .structure(let structure):
-                try check(structure, filter, namespace: namespace, requireMatch: requireMatch)
-                for family in families {
-                    writers[family] = IptablesSaveWriter(structure: structure, family: family, namespace: namespace,
-                                                         ipsetName: session.ipsetName) { output.write($0) }
-                }
+                try makeWriters(structure)
             case .rules(let chain, let rules):
                 // ip6 chains come after every ip chain: close the iptables-save part first.
                 if chain.family == .ip6 { writers[.ip]?.finish() }

@@ -20,6 +20,19 @@ struct RulesetKubeProxyDifferentialTests {
         }
     }
 
+    @Test("kube-proxy iptables mode over IPv6, 500 services: ip6tables rendering equals ip6tables-nft-save")
+    func iptablesModeIPv6() throws {
+        try withLab { lab in
+            let namespace = try lab.namespace("kp6")
+            try namespace.loadIptables(KubeProxyIp6tablesCorpus.generate(services: 500), ipv6: true)
+            let expected = RulesetOracle.normaliseIptables(try RulesetOracle.iptablesOracle(namespace, family: .ip6))
+            let actual = RulesetOracle.normaliseIptables(try RulesetOracle.iptablesRendering(namespace, family: .ip6))
+            #expect(expected.split(separator: "\n").count > 5_000, "the corpus loaded")
+            #expect(expected.contains("--to-destination [fd00:"), "DNAT to bracketed IPv6 endpoints")
+            #expect(Bool(expected == actual), "\(RulesetOracle.diff(expected, actual))")
+        }
+    }
+
     @Test("kube-proxy nftables mode, 1,000 services: nft rendering equals nft list ruleset")
     func nftablesMode() throws {
         try withLab { lab in

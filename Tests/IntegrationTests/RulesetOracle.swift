@@ -15,9 +15,37 @@ enum RulesetOracle {
         try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
     }
 
-    /// nfscope's nft rendering of the namespace, streamed chain by chain.
+    /// nfscope's nft rendering of the namespace, streamed chain by chain; the parallel read (the CLI's)
+    /// must give the same text, or this throws.
     static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
                              chainsOnly: Bool = false) throws -> String {
+        let sequential = try sequentialNftRendering(namespace, filter: filter, chainsOnly: chainsOnly)
+        let parallel = try parallelNftRendering(namespace, filter: filter, chainsOnly: chainsOnly)
+        guard parallel == sequential else { throw ParallelReadMismatch(details: diff(sequential, parallel)) }
+        return sequential
+    }
+
+    /// The nft rendering read over three connections with a two-chain window, so that chains arrive out of
+    /// order and threads wait for the writer.
+    static func parallelNftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
+                                     chainsOnly: Bool = false) throws -> String {
+        let session = try RulesetSource.session(for: .spec(namespace.name), readingLegacy: false, parallelReaders: 3)
+        var text = ""
+        var writer: NFTRulesetWriter?
+        try session.reader.stream(filter, on: session.readConnections, window: 2, structure: { structure in
+            let made = NFTRulesetWriter(structure: structure, namespace: namespace.name, chainsOnly: chainsOnly) { text += $0 }
+            writer = made
+            let renderer = made.renderer
+            return ChainWork(initial: "") { _, rules, part in part += renderer.rulesText(rules) }
+        }, chain: { chain, part in
+            writer?.write(chain: chain, renderedRules: part)
+        }, restart: { _ in text = "" })
+        writer?.finish()
+        return text
+    }
+
+    static func sequentialNftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
+                                       chainsOnly: Bool = false) throws -> String {
         let handle = try NamespaceHandle(name: namespace.name)
         let reader = RulesetReader(connection: try handle.connection(.netfilter))
         var text = ""
@@ -69,8 +97,36 @@ enum RulesetOracle {
 }
 
 extension RulesetOracle {
-    /// nfscope's iptables-save rendering of one family (`.ip` or `.ip6`), streamed in iptables' chain order.
+    /// nfscope's iptables-save rendering of one family (`.ip` or `.ip6`), streamed in iptables' chain order;
+    /// the parallel read (the CLI's) must give the same text, or this throws.
     static func iptablesRendering(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
+        let sequential = try sequentialIptablesRendering(namespace, family: family)
+        let parallel = try parallelIptablesRendering(namespace, family: family)
+        guard parallel == sequential else { throw ParallelReadMismatch(details: diff(sequential, parallel)) }
+        return sequential
+    }
+
+    /// The iptables rendering read over three connections with a two-chain window.
+    static func parallelIptablesRendering(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
+        let session = try RulesetSource.session(for: .spec(namespace.name), readingLegacy: false, parallelReaders: 3)
+        var text = ""
+        var writer: IptablesSaveWriter?
+        try session.reader.stream(RulesetFilter(family: family),
+                                  order: { IptablesSaveWriter.chainOrderIndices($0, family: family) },
+                                  on: session.readConnections, window: 2, structure: { structure in
+            let made = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name,
+                                          ipsetName: session.ipsetName) { text += $0 }
+            writer = made
+            let lines = made.lines
+            return ChainWork(initial: "") { _, rules, part in lines.append(rules, to: &part) }
+        }, chain: { chain, part in
+            writer?.write(chain: chain, renderedLines: part)
+        }, restart: { _ in text = "" })
+        writer?.finish()
+        return text
+    }
+
+    static func sequentialIptablesRendering(_ namespace: LabNamespace, family: NFTFamily = .ip) throws -> String {
         let session = try RulesetSource.session(for: .spec(namespace.name))
         let reader = session.reader
         var text = ""
@@ -138,4 +194,10 @@ extension RulesetOracle {
         }
         return names.sorted().joined(separator: ", ")
     }
+}
+
+/// The parallel read rendered a ruleset differently from the sequential one.
+struct ParallelReadMismatch: Error, CustomStringConvertible {
+    var details: String
+    var description: String { "the parallel read differs from the sequential one:\n\(details)" }
 }

@@ -44,6 +44,25 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(bytes)
         }
     }
+    // What `nfscope ruleset --format iptables` does: chains read, decoded and rendered on two connections.
+    Benchmark("iptables rendering of \(namespace), parallel read on 2 connections") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let session = try RulesetSource.session(for: .spec(namespace), readingLegacy: false, parallelReaders: 2)
+            var bytes = 0
+            var writer: IptablesSaveWriter?
+            try session.reader.stream(RulesetFilter(family: .ip), order: { IptablesSaveWriter.chainOrderIndices($0, family: .ip) },
+                                      on: session.readConnections, structure: { structure in
+                let made = IptablesSaveWriter(structure: structure, family: .ip) { bytes += $0.utf8.count }
+                writer = made
+                let lines = made.lines
+                return ChainWork(initial: "") { _, rules, text in lines.append(rules, to: &text) }
+            }, chain: { chain, text in
+                writer?.write(chain: chain, renderedLines: text)
+            }, restart: { _ in bytes = 0 })
+            writer?.finish()
+            blackHole(bytes)
+        }
+    }
     Benchmark("nft rendering of \(namespace) (read + decode + render)") { benchmark in
         for _ in benchmark.scaledIterations {
             let (reader, _) = try RulesetSource.reader(for: .spec(namespace))
