@@ -24,22 +24,28 @@ extension Expression {
         }
     }
 
-    /// The expressions nearly every iptables-nft rule is made of, recognised on the name's bytes (length
-    /// first): no name `String` is built and no chain of string comparisons runs for them, which for a
+    /// The expressions nearly every iptables-nft rule is made of, recognised on the name's bytes (its length
+    /// and first 8 bytes): no name `String` is built and no chain of string comparisons runs for them, which for a
     /// 200,000-rule ruleset is a million of each. `nil` for any other name (`decode(name:_:)` takes it).
     static func decodeCommon(_ name: ArraySlice<UInt8>, _ data: NetlinkAttributes) throws -> Expression? {
-        let bytes = name[name.startIndex..<(name.firstIndex(of: 0) ?? name.endIndex)]
-        func spells(_ literal: StaticString) -> Bool {
-            literal.withUTF8Buffer { $0.elementsEqual(bytes) }
+        // The name's first 8 bytes packed little-endian, compared with the packed names below (a generic
+        // byte-by-byte comparison cost as much as the `String` it replaced).
+        var key: UInt64 = 0
+        var count = 0
+        for byte in name {
+            if byte == 0 { break }
+            if count < 8 { key |= UInt64(byte) << (8 * UInt64(count)) }
+            count += 1
         }
-        switch bytes.count {
-        case 3 where spells("cmp"): return .cmp(try Cmp(ExpressionAttributes(data)))
-        case 4 where spells("meta"): return .meta(try Meta(ExpressionAttributes(data)))
-        case 5 where spells("match"): return .match(try CompatExtension(ExpressionAttributes(data)))
-        case 6 where spells("target"): return .target(try CompatExtension(ExpressionAttributes(data)))
-        case 7 where spells("payload"): return .payload(try Payload(ExpressionAttributes(data)))
-        case 7 where spells("counter"): return .counter(try Counter(ExpressionAttributes(data)))
-        case 9 where spells("immediate"): return .immediate(try Immediate(ExpressionAttributes(data)))
+        switch (count, key) {
+        case (3, 0x706d63): return .cmp(try Cmp(ExpressionAttributes(data)))                          // "cmp"
+        case (4, 0x6174656d): return .meta(try Meta(ExpressionAttributes(data)))                      // "meta"
+        case (5, 0x686374616d): return .match(try CompatExtension(ExpressionAttributes(data)))        // "match"
+        case (6, 0x746567726174): return .target(try CompatExtension(ExpressionAttributes(data)))     // "target"
+        case (7, 0x64616f6c796170): return .payload(try Payload(ExpressionAttributes(data)))          // "payload"
+        case (7, 0x7265746e756f63): return .counter(try Counter(ExpressionAttributes(data)))          // "counter"
+        case (9, 0x74616964656d6d69) where name[name.startIndex + 8] == 0x65:                           // "immediate"
+            return .immediate(try Immediate(ExpressionAttributes(data)))
         default: return nil
         }
     }
