@@ -180,9 +180,31 @@ public struct IptablesLineRenderer: Sendable {
                             handle: rule.handle, text: text, note: note)
     }
 
-    /// Appends the rules' lines, each ended by a newline.
+    /// Appends the rules' lines, each ended by a newline. The lines are built as bytes and joined to `text`
+    /// once: appending each argument to a `String` went through String's general append (uniqueness,
+    /// capacity and ASCII checks, ~350 instructions for a short argument), 10% of a whole ruleset read.
     public func append(_ rules: [Rule], to text: inout String) {
-        for rule in rules { append(rule, to: &text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rules.count * 160)
+        for rule in rules { append(rule, to: &bytes) }
+        text += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// One rule's line and its newline, as UTF-8 bytes (the same text as `append(_:to:)` on a `String`).
+    func append(_ rule: Rule, to bytes: inout [UInt8]) {
+        switch decoder.decode(rule) {
+        case .rule(let iptables):
+            bytes.append(contentsOf: "-A ".utf8)
+            bytes.append(contentsOf: rule.chain.utf8)
+            for argument in iptables.arguments {
+                bytes.append(0x20)
+                bytes.append(contentsOf: argument.utf8)
+            }
+            bytes.append(0x0A)
+        case .unrepresentable(let reason, _):
+            bytes.append(contentsOf: unrepresentableText(rule, reason: reason).utf8)
+            bytes.append(0x0A)
+        }
     }
 
     /// Appends one rule's line and its newline, grown in place: no `["-A", chain] + arguments` array and no

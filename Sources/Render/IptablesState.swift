@@ -52,7 +52,9 @@ struct IptablesState {
     }
 
     private func transportArguments(_ name: String, into result: inout [String]) {
-        result += ["-m", name]
+        // Element by element: an array literal on the right of `+=` is one more allocation per rule.
+        result.append("-m")
+        result.append(name)
         func add(_ option: String, _ entry: (String, Bool)?) {
             guard let (value, inverted) = entry else { return }
             if inverted { result.append("!") }
@@ -71,7 +73,8 @@ struct IptablesState {
         func add(_ flag: String, _ value: (String, Bool)?) {
             guard let (text, inverted) = value else { return }
             if inverted { result.append("!") }
-            result += [flag, text]
+            result.append(flag)
+            result.append(text)
         }
         add("-s", source)
         add("-d", destination)
@@ -79,7 +82,8 @@ struct IptablesState {
         add("-o", outInterface)
         if let (number, inverted) = proto {
             if inverted { result.append("!") }
-            result += ["-p", protocolName(number)]
+            result.append("-p")
+            result.append(protocolName(number))
         }
         for match in matches {
             if match.name.hasPrefix("@") {
