@@ -62,7 +62,10 @@ public final class CompiledRuleset: Sendable {
         var lowering = RuleLowering(chainIDs: chainIDs, addressTypes: routes.isExact)
         var builder = Builder()
         var chains: [CompiledChain?] = Array(repeating: nil, count: chainIDs.count)
-        var lowered: [[(ops: [CompiledOp], action: CompiledAction)?]] = Array(repeating: [], count: chainIDs.count)
+        // Every rule's ops in one array (a rule is a range of it): no array per rule.
+        var ops: [CompiledOp] = []
+        ops.reserveCapacity(snapshot.rules.count * 3)
+        var lowered: [[LoweredRule?]] = Array(repeating: [], count: chainIDs.count)
         var skips: [[UInt8]] = Array(repeating: [], count: chainIDs.count)
         var partial: [ChainHeader?] = Array(repeating: nil, count: chainIDs.count)
         var compiled = 0, interpreted = 0, indexed = 0
@@ -70,17 +73,22 @@ public final class CompiledRuleset: Sendable {
             let key = RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)
             guard let id = chainIDs[key], chains[Int(id)] == nil else { continue }
             let ids = rulesByChain[key] ?? []
-            var rules: [(ops: [CompiledOp], action: CompiledAction)?] = []
+            var rules: [LoweredRule?] = []
+            rules.reserveCapacity(ids.count)
             var signatures: [[MaskedWindow]: [(Int32, Wide)]] = [:]
+            let classable = ids.count >= Self.minClassSize
             for (position, ruleID) in ids.enumerated() {
-                guard let (ruleOps, action) = lowering.lower(snapshot.rules[Int(ruleID)]) else {
+                let opStart = ops.count
+                guard let action = lowering.lower(snapshot.rules[Int(ruleID)], into: &ops) else {
+                    ops.removeSubrange(opStart...)
                     rules.append(nil)
                     interpreted += 1
                     continue
                 }
                 compiled += 1
-                rules.append((ruleOps, action))
-                if let (signature, value) = Self.signature(ruleOps) {
+                rules.append(LoweredRule(opStart: Int32(opStart), opEnd: Int32(ops.count), action: action))
+                // A chain shorter than the smallest class has none: most chains (kube-proxy's endpoint chains).
+                if classable, let (signature, value) = Self.signature(ops[opStart...]) {
                     signatures[signature, default: []].append((Int32(position), value))
                 }
             }
@@ -98,8 +106,11 @@ public final class CompiledRuleset: Sendable {
                 builder.addClass(DispatchClass(windows: signature, members: grouped), chain: id)
             }
             indexed += inClass.count
-            var chainSkips = [UInt8](repeating: 0, count: ids.count)
-            for position in inClass { chainSkips[Int(position)] = UInt8(Self.keyedPrefix(rules[Int(position)]?.ops ?? [])) }
+            var chainSkips = [UInt8](repeating: 0, count: kept.isEmpty ? 0 : ids.count)  // none: nothing proven
+            for position in inClass {
+                guard let rule = rules[Int(position)] else { continue }
+                chainSkips[Int(position)] = UInt8(Self.keyedPrefix(ops[Int(rule.opStart)..<Int(rule.opEnd)]))
+            }
             skips[Int(id)] = chainSkips
             let residueStart = Int32(builder.residues.count)
             if !kept.isEmpty { builder.residues += (0..<Int32(ids.count)).filter { !inClass.contains($0) } }
@@ -119,12 +130,13 @@ public final class CompiledRuleset: Sendable {
                 partial[id] = ChainHeader(offset: 0, chainID: Int32(id), ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0,
                                           residueStart: 0, residueCount: 0, linear: true, policy: .accept)
             }
-            running += 1 + Int32(rules.count) + Int32(rules.reduce(0) { $0 + ($1?.ops.count ?? 0) })
+            running += 1 + Int32(rules.count) + rules.reduce(0) { $0 + ($1.map { $0.opEnd - $0.opStart } ?? 0) }
         }
+        builder.code.reserveCapacity(Int(running))
         for (id, rules) in lowered.enumerated() {
             guard var header = partial[id] else { continue }
             header.offset = offsets[id]
-            builder.emit(header, rules, skips: skips[id], offsets: offsets)
+            builder.emit(header, rules, ops: ops, skips: skips[id], offsets: offsets)
         }
         for single in builder.singles {
             builder.slots[Int(single.slot)].unit = builder.code[Int(offsets[Int(single.chain)] + 1 + single.position)]
@@ -150,7 +162,7 @@ public final class CompiledRuleset: Sendable {
     }
 
     /// The exact tests a rule starts with (before any choice or effect), as a class signature and key.
-    static func signature(_ ops: [CompiledOp]) -> ([MaskedWindow], Wide)? {
+    static func signature(_ ops: ArraySlice<CompiledOp>) -> ([MaskedWindow], Wide)? {
         var windows: [MaskedWindow] = []
         var key = Wide.zero
         var length = 0
@@ -168,7 +180,7 @@ public final class CompiledRuleset: Sendable {
     /// How many leading ops of a rule its dispatch key proves: the exact tests that formed the key, up to
     /// the first op that is not one of them (and only where the value has no bits outside the mask, so
     /// the key equality is the test).
-    static func keyedPrefix(_ ops: [CompiledOp]) -> Int {
+    static func keyedPrefix(_ ops: ArraySlice<CompiledOp>) -> Int {
         guard let (windows, _) = signature(ops) else { return 0 }
         var seen: [FieldWindow] = []
         var count = 0
@@ -187,6 +199,13 @@ public final class CompiledRuleset: Sendable {
         chainIDs[RulesetIndex.ChainKey(family: chain.family, table: chain.table, chain: chain.name)]
     }
 
+    /// A lowered rule (compile-time form): its range of the shared op array and its action.
+    struct LoweredRule {
+        var opStart: Int32
+        var opEnd: Int32
+        var action: CompiledAction
+    }
+
     /// Packs compile-time ops, actions and classes into the flat runtime arrays.
     private struct Builder {
         var code: [PackedOp] = []
@@ -202,7 +221,7 @@ public final class CompiledRuleset: Sendable {
         var residues: [Int32] = []
 
         /// A chain's header unit, its rule units, then its ops.
-        mutating func emit(_ header: ChainHeader, _ rules: [(ops: [CompiledOp], action: CompiledAction)?], skips: [UInt8],
+        mutating func emit(_ header: ChainHeader, _ rules: [LoweredRule?], ops: [CompiledOp], skips: [UInt8],
                            offsets: [Int32]) {
             let none = FieldWindow(source: .network, offset: 0, length: 0)
             precondition(code.count == Int(header.offset))
@@ -220,7 +239,7 @@ public final class CompiledRuleset: Sendable {
                     continue
                 }
                 let start = code.count
-                for op in rule.ops { code.append(pack(op)) }
+                for op in ops[Int(rule.opStart)..<Int(rule.opEnd)] { code.append(pack(op)) }
                 var kind = PackedRule.Kind.fallThrough
                 var argument: Int32 = 0
                 switch rule.action {

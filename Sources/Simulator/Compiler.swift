@@ -9,7 +9,8 @@ import Xtables
 struct RuleLowering {
     /// What a register holds at this point of the rule.
     private enum Held {
-        case window(FieldWindow, mask: [UInt8])
+        /// The mask is `window.length` bytes, big-endian (so a prefix of the window is a right shift).
+        case window(FieldWindow, mask: Wide)
         case constant([UInt8])
 
         var words: Int {
@@ -22,7 +23,7 @@ struct RuleLowering {
 
     /// Stores into a register slot, forgetting whatever the store overwrites (values spanning several slots).
     private static func store(_ value: Held, at slot: Int, in held: inout [Held?]) {
-        guard slot < held.count else { return }
+        guard slot >= 0, slot < held.count else { return }
         let end = slot + value.words
         for start in 0..<held.count {
             if let old = held[start], start < end, slot < start + old.words { held[start] = nil }
@@ -36,16 +37,36 @@ struct RuleLowering {
     /// Whether `addrtype` can be answered from compiled routes (IPv4, default policy rules).
     let addressTypes: Bool
     var labels: [String] = []
+    /// Label index by probability bits: kube-proxy repeats a few probabilities over thousands of rules.
+    private var labelIndex: [UInt64: Int32] = [:]
+    /// What each 32-bit register slot holds; kept across rules (reset per rule) so a rule allocates nothing here.
+    private var held = [Held?](repeating: nil, count: 16)
 
     init(chainIDs: [RulesetIndex.ChainKey: Int32], addressTypes: Bool) {
         self.chainIDs = chainIDs
         self.addressTypes = addressTypes
     }
 
-    /// The ops and action of a rule, appended to `ops`; nil when the rule needs the interpreter.
-    mutating func lower(_ rule: Rule) -> (ops: [CompiledOp], action: CompiledAction)? {
-        var held = [Held?](repeating: nil, count: 16)  // by 32-bit register slot
-        var out: [CompiledOp] = []
+    /// A mask of `length` bytes, all ones.
+    private static func fullMask(_ length: Int) -> Wide {
+        length >= 16 ? Wide(hi: .max, lo: .max)
+            : length > 8 ? Wide(hi: (1 << UInt64(8 * (length - 8))) - 1, lo: .max)
+            : Wide(hi: 0, lo: length == 8 ? .max : (1 << UInt64(8 * length)) - 1)
+    }
+
+    /// The first `count` bytes of a `length`-byte big-endian value.
+    private static func prefix(_ value: Wide, _ count: Int, of length: Int) -> Wide {
+        let bits = 8 * (length - count)
+        if bits <= 0 { return value }
+        if bits >= 128 { return .zero }
+        if bits >= 64 { return Wide(hi: 0, lo: value.hi >> UInt64(bits - 64)) }
+        return Wide(hi: value.hi >> UInt64(bits), lo: value.lo >> UInt64(bits) | value.hi << UInt64(64 - bits))
+    }
+
+    /// Lowers a rule, appending its ops to `out`; the action, or nil when the rule needs the interpreter
+    /// (then `out` may hold some of its ops: the caller truncates).
+    mutating func lower(_ rule: Rule, into out: inout [CompiledOp]) -> CompiledAction? {
+        for slot in 0..<held.count { held[slot] = nil }
         let family: IPFamily? = rule.family == .ip ? .ipv4 : rule.family == .ip6 ? .ipv6 : nil
         for expression in rule.expressions {
             switch expression {
@@ -55,7 +76,7 @@ struct RuleLowering {
                 else { return nil }
                 let source: FieldSource = p.base == .network ? .network : .transport
                 Self.store(.window(FieldWindow(source: source, offset: UInt8(p.offset), length: UInt8(p.length)),
-                                   mask: Array(repeating: 0xff, count: Int(p.length))), at: slot, in: &held)
+                                   mask: Self.fullMask(Int(p.length))), at: slot, in: &held)
             case .meta(let m):
                 guard case .load(let register) = m.operation, let slot = register.slot else { return nil }
                 let window: FieldWindow
@@ -68,14 +89,16 @@ struct RuleLowering {
                 case .protocol: window = FieldWindow(source: .protocolType, offset: 0, length: 2)
                 default: return nil
                 }
-                Self.store(.window(window, mask: Array(repeating: 0xff, count: Int(window.length))), at: slot, in: &held)
+                Self.store(.window(window, mask: Self.fullMask(Int(window.length))), at: slot, in: &held)
             case .bitwise(let b):
                 guard case .maskXor(let mask, let xor) = b.operation, xor.allSatisfy({ $0 == 0 }),
                       let from = b.source.slot, let to = b.destination.slot,
                       from < 16, case .window(let window, let old)? = held[from], Int(b.length) == Int(window.length)
                 else { return nil }
-                let combined = (0..<old.count).map { old[$0] & ($0 < mask.count ? mask[$0] : 0) }
-                Self.store(.window(window, mask: combined), at: to, in: &held)
+                // The mask's bytes beyond its end count as zero, as in the interpreter.
+                var bytes = Wide.zero
+                for index in 0..<Int(window.length) { bytes.shiftIn(index < mask.count ? mask[index] : 0) }
+                Self.store(.window(window, mask: old & bytes), at: to, in: &held)
             case .cmp(let c):
                 guard let slot = c.source.slot, slot < 16, case .window(let window, let mask)? = held[slot],
                       !c.data.isEmpty, c.data.count <= Int(window.length) else { return nil }
@@ -91,20 +114,21 @@ struct RuleLowering {
                 }
                 let length = c.data.count
                 out.append(.test(FieldWindow(source: window.source, offset: window.offset, length: UInt8(length)),
-                                 mask: Wide(mask.prefix(length)), op: op, value: Wide(c.data), upper: .zero))
+                                 mask: Self.prefix(mask, length, of: Int(window.length)), op: op, value: Wide(c.data),
+                                 upper: .zero))
             case .range(let r):
                 guard let slot = r.source.slot, slot < 16, case .window(let window, let mask)? = held[slot],
                       !r.from.isEmpty, r.from.count == r.to.count, r.from.count <= Int(window.length) else { return nil }
                 let length = r.from.count
                 out.append(.test(FieldWindow(source: window.source, offset: window.offset, length: UInt8(length)),
-                                 mask: Wide(mask.prefix(length)), op: r.op == .neq ? .outOfRange : .inRange,
+                                 mask: Self.prefix(mask, length, of: Int(window.length)), op: r.op == .neq ? .outOfRange : .inRange,
                                  value: Wide(r.from), upper: Wide(r.to)))
             case .immediate(let i):
                 switch i.data {
                 case .verdict(let verdict):
                     guard let action = action(verdict, rule) else { return nil }
                     if case .fallThrough = action { continue }
-                    return (out, action)
+                    return action
                 case .value(let bytes):
                     guard let slot = i.destination.slot else { return nil }
                     Self.store(.constant(bytes), at: slot, in: &held)
@@ -124,13 +148,13 @@ struct RuleLowering {
                 let address = addressMin.flatMap { $0.count >= width ? IPAddress(networkBytes: Array($0.prefix(width))) : nil }
                 if addressMin != nil && address == nil { return nil }
                 let port = protoMin.flatMap { $0.count >= 2 ? UInt16($0[0]) << 8 | UInt16($0[1]) : nil }
-                return (out, .nat(NatAction(kind: n.isSource ? .snat : .dnat, address: address, port: port)))
+                return .nat(NatAction(kind: n.isSource ? .snat : .dnat, address: address, port: port))
             case .masq(let m):
                 guard m.protoMin == nil else { return nil }
-                return (out, .nat(NatAction(kind: .masquerade)))
+                return .nat(NatAction(kind: .masquerade))
             case .redir(let r):
                 guard r.protoMin == nil else { return nil }
-                return (out, .nat(NatAction(kind: .redirect)))
+                return .nat(NatAction(kind: .redirect))
             case .match(let m):
                 guard let family, let op = match(m, family: family) else { return nil }
                 if case .fallThroughMarker = op { continue }
@@ -140,14 +164,14 @@ struct RuleLowering {
                 switch target(t, family: family) {
                 case .none: return nil
                 case .some(.op(let op)): out.append(op)
-                case .some(.end(let action)): return (out, action)
+                case .some(.end(let action)): return action
                 case .some(.skip): continue
                 }
             default:
                 return nil
             }
         }
-        return (out, .fallThrough)
+        return .fallThrough
     }
 
     private mutating func action(_ verdict: Verdict, _ rule: Rule) -> CompiledAction? {
@@ -185,6 +209,8 @@ struct RuleLowering {
             return .some(.ports(tcp: tcp, source: u16(0)...max(u16(0), u16(2)), destination: u16(4)...max(u16(4), u16(6)),
                                 flagMask: tcp ? info[9] : 0, flagCompare: tcp ? info[10] : 0, invert: info[tcp ? 11 : 8]))
         }
+        // kube-proxy comments every rule: skip decoding the text (XtMatch.decode's checks, without the string).
+        if m.name == "comment" { return m.revision == 0 && m.info.count >= 256 ? .fallThroughMarker : nil }
         let ext = XtExtension(name: m.name, revision: m.revision, info: m.info)
         guard let decoded = try? XtMatch.decode(ext, family: family) else { return nil }
         switch decoded {
@@ -198,7 +224,11 @@ struct RuleLowering {
             case .unknown: return nil
             }
             let matchProbability = statistic.inverted ? 1 - p : p
+            if let label = labelIndex[matchProbability.bitPattern] {
+                return .some(.choice(probability: matchProbability, label: label))
+            }
             labels.append("statistic matches (p=\(format2(matchProbability)))")
+            labelIndex[matchProbability.bitPattern] = Int32(labels.count - 1)
             return .some(.choice(probability: matchProbability, label: Int32(labels.count - 1)))
         case .state(let state):
             guard state.stateMask <= UInt32(UInt16.max) else { return nil }
