@@ -35,10 +35,12 @@ extension DoctorContext {
     private func staleUDPEntries(_ conntrack: ConntrackReader) throws -> [Finding] {
         let udpServices = services.services.filter { $0.proto == "udp" && $0.hasEndpoints }
         guard !udpServices.isEmpty else { return [] }
+        // Looked up once per conntrack entry, and tables hold hundreds of thousands: hash, don't scan.
+        let byDestination = Dictionary(udpServices.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var stale: [String: [ConntrackEntryEvidence]] = [:]
         try conntrack.flows { flow in
             guard case .ports(let proto, _, let port) = flow.original.l4, proto == .udp,
-                  let service = udpServices.first(where: { $0.address == flow.original.destination && $0.port == port }),
+                  let service = byDestination[KubeServiceCatalog.Key(address: flow.original.destination, proto: "udp", port: port)],
                   !service.endpoints.contains(flow.reply.source) else { return }
             stale[service.label, default: []].append(ConntrackEntryEvidence(
                 namespace: node, proto: "udp", original: DoctorContext.text(flow.original), reply: DoctorContext.text(flow.reply),

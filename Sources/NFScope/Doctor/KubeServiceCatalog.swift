@@ -39,8 +39,8 @@ struct KubeServiceCatalog {
 
     var mode: Mode = .none
     var services: [Service] = []
-
-    func service(for key: Key) -> Service? { services.first { $0.key == key } }
+    /// The keys already in `services`: a node has thousands of service ports, so no linear lookups.
+    private var seen: Set<Key> = []
 
     init(graph: RuleGraph, namespace: String) {
         if graph.snapshot.structure.tables.contains(where: { $0.name == "kube-proxy" && ($0.family == .ip || $0.family == .ip6) }) {
@@ -61,15 +61,12 @@ struct KubeServiceCatalog {
             let decoder = IptablesDecoder(family: family)
             for table in ["nat", "filter"] {
                 for rule in graph.rules(family, table, "KUBE-SERVICES") {
-                    guard case .rule(let decoded) = decoder.decode(rule) else { continue }
-                    let args = IptablesArguments(decoded.arguments)
-                    guard let destination = args.value("-d").flatMap(IptablesArguments.address),
-                          let protoText = args.value("-p"), let proto = Kubernetes.TransportProtocol(rawValue: protoText),
-                          let port = args.value("--dport").flatMap({ UInt16($0) }), let target = args.value("-j") else { continue }
-                    let serviceRule = ServiceRule(comment: args.value("--comment").map(IptablesArguments.unquoted),
-                                                  destination: destination, proto: proto, port: port, target: target)
+                    // The same reading of a KUBE-SERVICES rule as `svc:` resolution uses.
+                    guard case .rule(let decoded) = decoder.decode(rule),
+                          let serviceRule = ServiceRule(iptablesArguments: decoded.arguments) else { continue }
                     guard let servicePort = serviceRule.servicePort, servicePort.addressKind == .clusterIP else { continue }
-                    var service = Service(reference: servicePort.reference, address: destination, proto: protoText, port: port,
+                    var service = Service(reference: servicePort.reference, address: serviceRule.destination,
+                                          proto: serviceRule.proto.rawValue, port: serviceRule.port,
                                           hasEndpoints: servicePort.hasEndpoints, endpoints: [])
                     if let chain = servicePort.chain { service.endpoints = iptablesEndpoints(graph, family, chain, decoder) }
                     if !service.hasEndpoints {
@@ -99,18 +96,17 @@ struct KubeServiceCatalog {
     private mutating func readNFTables(_ graph: RuleGraph, namespace: String) {
         let structure = graph.snapshot.structure
         for family in [NFTFamily.ip, .ip6] {
-            let addressLength = family == .ip ? 4 : 16
             let endpointChains = structure.chains.filter { $0.family == family && $0.table == "kube-proxy" && $0.name.hasPrefix("endpoint-") }
             for (setName, noEndpoints) in [("service-ips", false), ("no-endpoint-services", true)] {
                 guard let set = structure.set(named: setName, family: family, table: "kube-proxy") else { continue }
                 for element in set.elements {
-                    guard let key = NFTServiceKey(element.key, addressLength: addressLength),
-                          case .verdict(let verdict)? = element.data, let target = verdict.chain,
-                          let proto = Kubernetes.TransportProtocol(rawValue: key.proto) else { continue }
-                    let serviceRule = ServiceRule(comment: element.comment, destination: key.address, proto: proto,
-                                                  port: key.port, target: target)
+                    // The same reading of a map element as `svc:` resolution uses; only goto/jump elements name a service chain.
+                    guard case .verdict(let verdict)? = element.data, verdict.chain != nil,
+                          let serviceRule = ServiceRule(mapElement: element, of: set) else { continue }
                     guard let servicePort = serviceRule.servicePort, servicePort.addressKind == .clusterIP else { continue }
-                    var service = Service(reference: servicePort.reference, address: key.address, proto: key.proto, port: key.port,
+                    let proto = serviceRule.proto.rawValue
+                    var service = Service(reference: servicePort.reference, address: serviceRule.destination, proto: proto,
+                                          port: serviceRule.port,
                                           hasEndpoints: !noEndpoints && servicePort.hasEndpoints, endpoints: [])
                     if let chain = servicePort.chain, let base = KubeServiceCatalog.nftBase(of: chain) {
                         service.endpoints = endpointChains.compactMap { KubeServiceCatalog.nftEndpoint($0.name, base: base) }
@@ -118,7 +114,7 @@ struct KubeServiceCatalog {
                     if !service.hasEndpoints {
                         service.rejectEvidence = .setElement(SetElementEvidence(
                             namespace: namespace, family: "\(family)", table: "kube-proxy", set: setName,
-                            key: "\(key.address) . \(key.proto) . \(key.port)", value: "\(verdict)", comment: element.comment))
+                            key: "\(serviceRule.destination) . \(proto) . \(serviceRule.port)", value: "\(verdict)", comment: element.comment))
                     }
                     add(service)
                 }
@@ -142,28 +138,7 @@ struct KubeServiceCatalog {
     }
 
     private mutating func add(_ service: Service) {
-        if services.contains(where: { $0.key == service.key }) { return }
-        services.append(service)
-    }
-}
-
-/// A `service-ips` key: `ipv4_addr . inet_proto . inet_service`, each field padded to 32 bits.
-struct NFTServiceKey {
-    var address: IPAddress
-    var proto: String
-    var port: UInt16
-
-    init?(_ key: [UInt8], addressLength: Int) {
-        guard key.count >= addressLength + 8, let address = IPAddress(networkBytes: key[0..<addressLength]) else { return nil }
-        let protoNumber = key[addressLength]
-        switch protoNumber {
-        case 6: proto = "tcp"
-        case 17: proto = "udp"
-        case 132: proto = "sctp"
-        default: return nil
-        }
-        self.address = address
-        port = UInt16(key[addressLength + 4]) << 8 | UInt16(key[addressLength + 5])
+        if seen.insert(service.key).inserted { services.append(service) }
     }
 }
 
@@ -179,13 +154,6 @@ struct IptablesArguments {
         return arguments[index + 1]
     }
 
-    /// `10.43.0.10/32` or `10.43.0.10` → the address (host prefixes only).
-    static func address(_ text: String) -> IPAddress? {
-        let parts = text.split(separator: "/")
-        if parts.count == 2, parts[1] != "32", parts[1] != "128" { return nil }
-        return parts.first.flatMap { IPAddress(String($0)) }
-    }
-
     /// `10.42.0.2:80`, `[fd00::2]:80` or `10.42.0.2` → the address.
     static func hostOfEndpoint(_ text: String) -> IPAddress? {
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
@@ -194,17 +162,5 @@ struct IptablesArguments {
         if let direct = IPAddress(text) { return direct }
         guard let colon = text.lastIndex(of: ":") else { return nil }
         return IPAddress(String(text[..<colon]))
-    }
-
-    /// Undoes `iptablesQuoted`: strips the double quotes and the backslash escapes.
-    static func unquoted(_ text: String) -> String {
-        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else { return text }
-        var result = "", escaped = false
-        for character in text.dropFirst().dropLast() {
-            if !escaped && character == "\\" { escaped = true; continue }
-            escaped = false
-            result.append(character)
-        }
-        return result
     }
 }
