@@ -83,9 +83,8 @@ public struct NamespaceFacts: Sendable {
             let line = Tracer.render(rule, snapshot.structure) ?? "handle \(rule.handle)"
             byChain["\(rule.family) \(rule.table) \(rule.chain)", default: []].append(line)
         }
-        let iptablesTables: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
         return snapshot.structure.chains.map { chain in
-            let iptables = (chain.family == .ip || chain.family == .ip6) && iptablesTables.contains(chain.table)
+            let iptables = chain.family.holdsIptablesTable(chain.table)
             var lines = chain.base.map { ["policy \($0.policy)"] } ?? []
             lines += byChain["\(chain.family) \(chain.table) \(chain.name)"] ?? []
             return ChainRules(backend: iptables ? "iptables-nft" : "nftables", family: "\(chain.family)",

@@ -30,8 +30,7 @@ public struct Tracer {
 
     /// A rule in iptables syntax when iptables-nft wrote it (and it has an iptables form), else in nft syntax.
     public static let render: RuleRenderer = { rule, structure in
-        let iptablesTables: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
-        if (rule.family == .ip || rule.family == .ip6), iptablesTables.contains(rule.table),
+        if rule.family.holdsIptablesTable(rule.table),
            case .rule(let iptables) = IptablesDecoder(family: rule.family).decode(rule) {
             return (["-A", rule.chain] + iptables.arguments).joined(separator: " ")
         }

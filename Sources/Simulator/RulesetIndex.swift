@@ -110,8 +110,7 @@ struct RulesetIndex: Sendable {
     /// Whether a table is one iptables-nft manages (its chain names and comments are iptables').
     func backend(family: NFTFamily, table: String) -> String {
         if LegacyRuleset.isLegacy(table: table) { return LegacyRuleset.backend }
-        let iptablesTables: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
-        return (family == .ip || family == .ip6) && iptablesTables.contains(table) ? "iptables-nft" : "nftables"
+        return family.holdsIptablesTable(table) ? "iptables-nft" : "nftables"
     }
 }
 

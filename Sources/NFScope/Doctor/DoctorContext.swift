@@ -92,8 +92,7 @@ struct DoctorContext {
     }
 
     static func backend(family: NFTFamily, table: String) -> String {
-        let iptablesTables: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
-        return (family == .ip || family == .ip6) && iptablesTables.contains(table) ? "iptables-nft" : "nftables"
+        family.holdsIptablesTable(table) ? "iptables-nft" : "nftables"
     }
 
     /// Whether a chain is kube-proxy's (iptables mode `KUBE-*` chains it owns, or `table ip kube-proxy`).

@@ -43,3 +43,14 @@ public struct NFTFamily: RawRepresentable, Hashable, Sendable, Encodable, Compar
 
     public static func < (lhs: NFTFamily, rhs: NFTFamily) -> Bool { lhs.rawValue < rhs.rawValue }
 }
+
+extension NFTFamily {
+    /// The tables iptables-nft (and ip6tables-nft) writes: in `ip`/`ip6`, tables with these names hold
+    /// iptables rules, whose chains, comments and compat expressions read best in iptables syntax.
+    public static let iptablesTableNames: Set<String> = ["filter", "nat", "mangle", "raw", "security"]
+
+    /// Whether `table` of this family is one iptables-nft manages.
+    public func holdsIptablesTable(_ table: String) -> Bool {
+        (self == .ip || self == .ip6) && NFTFamily.iptablesTableNames.contains(table)
+    }
+}
