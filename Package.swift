@@ -65,7 +65,7 @@ let package = Package(
         // nf_tables objects and expressions decoded in Swift, and a consistent per-chain ruleset reader.
         .target(name: "NFTables", dependencies: ["NetCore", "Netlink"], swiftSettings: strict),
         // nft and iptables-save renderings of an nf_tables ruleset.
-        .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore"], swiftSettings: strict),
+        .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore", "Netlink"], swiftSettings: strict),
         // Packet path simulation: the reference interpreter over nf_tables expressions, routing, namespace paths.
         .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route"], swiftSettings: strict),
         // The public library API.
@@ -114,7 +114,7 @@ let package = Package(
                                    .product(name: "SystemPackage", package: "swift-system")],
                     swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus", "SimulatorCorpus",
+                    dependencies: ["NFScope", "NetNS", "Netlink", "Route", "NetCore", "TestLab", "NFTables", "Render", "RulesetCorpus", "SimulatorCorpus", "NetlinkTesting",
                                    "Simulator", "Xtables", "CNFTNL", "Conntrack", "Kubernetes", "DemoLab", "Legacy", "SockDiag"],
                     swiftSettings: strict),
     ]

@@ -60,14 +60,14 @@ extension DataType {
 }
 
 /// Bytes as a host-order (little-endian) integer, up to 8 bytes.
-func hostOrder(_ bytes: [UInt8]) -> UInt64 {
+func hostOrder(_ bytes: some Collection<UInt8>) -> UInt64 {
     var value: UInt64 = 0
     for (index, byte) in bytes.prefix(8).enumerated() { value |= UInt64(byte) << (8 * index) }
     return value
 }
 
 /// Bytes as a network-order integer, up to 8 bytes.
-func bigEndian(_ bytes: [UInt8]) -> UInt64 {
+func bigEndian(_ bytes: some Collection<UInt8>) -> UInt64 {
     bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
 }
 
@@ -78,9 +78,9 @@ func hex(_ value: UInt64, width: Int) -> String {
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }
 
-func cString(_ bytes: [UInt8]) -> String {
-    let end = bytes.firstIndex(of: 0) ?? bytes.count
-    return String(decoding: bytes[0..<end], as: UTF8.self)
+func cString<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
+    return String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
 }
 
 func flagNames(_ value: UInt64, _ names: [(UInt64, String)]) -> String {

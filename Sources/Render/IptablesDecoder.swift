@@ -36,9 +36,7 @@ public struct IptablesDecoder: Sendable {
             }
         }
         // The userdata comment only when no `-m comment` printed it: parsing it costs a string a rule.
-        if !state.hasComment, let comment = rule.comment {
-            state.matches.append(.init(name: "comment", arguments: ["-m", "comment", "--comment", iptablesQuoted(comment)]))
-        }
+        if !state.hasComment, let comment = rule.comment { state.addComment(comment) }
         return .rule(IptablesRule(arguments: state.arguments))
     }
 
@@ -54,15 +52,7 @@ public struct IptablesDecoder: Sendable {
             let text = "\(bigEndian(from)):\(bigEndian(to))"
             state.addPort(name, option: offset == 0 ? "--sport" : "--dport", value: text, inverted: op == .neq)
         case .verdict(let verdict):
-            switch verdict.code {
-            case .accept: state.target = ["-j", "ACCEPT"]
-            case .drop: state.target = ["-j", "DROP"]
-            case .return: state.target = ["-j", "RETURN"]
-            case .jump: state.target = ["-j", verdict.chain ?? ""]
-            case .goto: state.target = ["-g", verdict.chain ?? ""]
-            case .continue: break
-            default: return unrepresentable("verdict \(verdict)", statement)
-            }
+            guard state.apply(verdict) else { return unrepresentable("verdict \(verdict)", statement) }
         case .counter: break
         case .plain(let expression, let index):
             return plain(expression, index: index, state: &state)
@@ -94,32 +84,8 @@ public struct IptablesDecoder: Sendable {
 
     private func plain(_ expression: Expression, index: Int, state: inout IptablesState) -> IptablesDecoding? {
         switch expression {
-        case .match(let compat):
-            let ext = XtExtension(name: compat.name, revision: compat.revision, info: compat.info)
-            do {
-                let match = try XtMatch.decode(ext, family: ipFamily)
-                if case .raw = match, let arguments = CompatTransport.arguments(compat) {
-                    state.matches.append(.init(name: compat.name, arguments: arguments))
-                    return nil
-                }
-                if case .comment = match { state.hasComment = true }
-                var indices: [UInt16] = []
-                if case .set(let info) = match { indices = [info.index] }
-                state.matches.append(.init(name: compat.name,
-                                           arguments: match.iptablesArguments(family: ipFamily, ipsetNames: ipsetNames(indices))))
-            } catch {
-                return .unrepresentable(reason: "xt match \(compat.name): \(error)", expressionIndex: index)
-            }
-        case .target(let compat):
-            let ext = XtExtension(name: compat.name, revision: compat.revision, info: compat.info)
-            do {
-                let target = try XtTarget.decode(ext, family: ipFamily)
-                var indices: [UInt16] = []
-                if case .set(let info) = target { indices = [info.add, info.delete, info.map].compactMap { $0?.index } }
-                state.target = target.iptablesArguments(family: ipFamily, ipsetNames: ipsetNames(indices))
-            } catch {
-                return .unrepresentable(reason: "xt target \(compat.name): \(error)", expressionIndex: index)
-            }
+        case .match(let compat): return match(compat, index: index, state: &state)
+        case .target(let compat): return target(compat, index: index, state: &state)
         case .limit(let limit) where limit.type == 0 && limit.flags == 0:
             var arguments = ["-m", "limit", "--limit", "\(limit.rate)/\(limitUnit(limit.unit))"]
             if limit.burst != 5 { arguments += ["--limit-burst", "\(limit.burst)"] }
@@ -137,65 +103,109 @@ public struct IptablesDecoder: Sendable {
         return nil
     }
 
+    /// A compat match through the `Xtables` decoders (shared with the message reader).
+    func match(_ compat: CompatExtension, index: Int, state: inout IptablesState) -> IptablesDecoding? {
+        let ext = XtExtension(name: compat.name, revision: compat.revision, info: compat.info)
+        do {
+            let match = try XtMatch.decode(ext, family: ipFamily)
+            if case .raw = match, let arguments = CompatTransport.arguments(compat) {
+                state.matches.append(.init(name: compat.name, arguments: arguments))
+                return nil
+            }
+            if case .comment = match { state.hasComment = true }
+            var indices: [UInt16] = []
+            if case .set(let info) = match { indices = [info.index] }
+            state.matches.append(.init(name: compat.name,
+                                       arguments: match.iptablesArguments(family: ipFamily, ipsetNames: ipsetNames(indices))))
+        } catch {
+            return .unrepresentable(reason: "xt match \(compat.name): \(error)", expressionIndex: index)
+        }
+        return nil
+    }
+
+    /// A compat target through the `Xtables` decoders (shared with the message reader).
+    func target(_ compat: CompatExtension, index: Int, state: inout IptablesState) -> IptablesDecoding? {
+        let ext = XtExtension(name: compat.name, revision: compat.revision, info: compat.info)
+        do {
+            let target = try XtTarget.decode(ext, family: ipFamily)
+            var indices: [UInt16] = []
+            if case .set(let info) = target { indices = [info.add, info.delete, info.map].compactMap { $0?.index } }
+            state.target = target.iptablesArguments(family: ipFamily, ipsetNames: ipsetNames(indices))
+        } catch {
+            return .unrepresentable(reason: "xt target \(compat.name): \(error)", expressionIndex: index)
+        }
+        return nil
+    }
+
     private func match(_ lhs: Operand, op: CmpOp, value: [UInt8], state: inout IptablesState) -> IptablesDecoding? {
         guard op == .eq || op == .neq else { return unrepresentable("cmp \(op) on \(describe(lhs))", nil) }
-        let inverted = op == .neq
-        var mask: [UInt8]?
+        var mask: ArraySlice<UInt8>?
         var base = lhs
         if case .masked(let inner, let bits, let xor) = lhs, xor.allSatisfy({ $0 == 0 }) {
-            mask = bits
+            mask = bits[...]
             base = inner
         }
-        guard case .field(let field, let loaded) = base else { return unrepresentable("cmp on \(describe(lhs))", nil) }
-        switch field.source {
+        guard case .field(let field, let loaded) = base,
+              compare(field.source, loaded: loaded, mask: mask, inverted: op == .neq, value: value[...], state: &state) else {
+            return unrepresentable("cmp on \(describe(lhs))", nil)
+        }
+        return nil
+    }
+
+    /// An equality (or, `inverted`, inequality) on what `source` loaded (`loaded` bytes of it), masked by
+    /// `mask` when a bitwise came first, added to `state` as `-s`/`-d`/`-i`/`-o`/`-p`, `-m mark` or a port of
+    /// `-m tcp`/`-m udp`; false when iptables has no form for it. Shared by both readers of a rule.
+    func compare(_ source: Field.Source, loaded: Int, mask: ArraySlice<UInt8>?, inverted: Bool,
+                 value: ArraySlice<UInt8>, state: inout IptablesState) -> Bool {
+        switch source {
         case .payload(.network, let offset, _):
             let (sourceOffset, destinationOffset, protoOffset): (UInt32, UInt32, UInt32) = family == .ip6 ? (8, 24, 6) : (12, 16, 9)
             if offset == protoOffset, mask == nil, value.count == 1 {
-                state.setProtocol(value[0], inverted: inverted)
-                return nil
+                state.setProtocol(value[value.startIndex], inverted: inverted)
+                return true
             }
-            guard offset == sourceOffset || offset == destinationOffset else { break }
-            let width = family == .ip6 ? 16 : 4
+            guard offset == sourceOffset || offset == destinationOffset else { return false }
             let prefix = mask.flatMap { OperandText.prefixLength($0) } ?? loaded * 8
-            let padded = Array(value.prefix(width)) + [UInt8](repeating: 0, count: max(0, width - value.count))
-            let address = (family == .ip6 ? DataType.ipv6Address : .ipv4Address).format(padded) + "/\(prefix)"
+            let address = IptablesAddressText.text(value, family: family) + "/\(prefix)"
             if offset == sourceOffset { state.source = (address, inverted) } else { state.destination = (address, inverted) }
-            return nil
+            return true
         case .meta(.iifname), .meta(.oifname):
-            guard mask == nil else { break }
+            guard mask == nil else { return false }
             var name = cString(value)
             if !value.contains(0) { name += "+" }
-            if case .meta(.iifname) = field.source { state.inInterface = (name, inverted) } else { state.outInterface = (name, inverted) }
-            return nil
+            if case .meta(.iifname) = source { state.inInterface = (name, inverted) } else { state.outInterface = (name, inverted) }
+            return true
         case .meta(.l4proto):
-            guard mask == nil, value.count == 1 else { break }
-            state.setProtocol(value[0], inverted: inverted)
-            return nil
+            guard mask == nil, value.count == 1 else { return false }
+            state.setProtocol(value[value.startIndex], inverted: inverted)
+            return true
         case .meta(.mark):
             let markValue = UInt32(truncatingIfNeeded: hostOrder(value))
             var text = "0x" + String(markValue, radix: 16)
             if let mask { text += "/0x" + String(UInt32(truncatingIfNeeded: hostOrder(mask)), radix: 16) }
             state.matches.append(.init(name: "mark", arguments: ["-m", "mark"] + (inverted ? ["!"] : []) + ["--mark", text]))
-            return nil
+            return true
         case .payload(.transport, let offset, let length):
-            guard let name = state.transportName else { break }
-            if offset == 13, length == 1, let mask, name == "tcp" {
-                state.addPort(name, option: "--tcp-flags", value: "\(tcpFlags(mask[0])) \(tcpFlags(value.first ?? 0))", inverted: inverted)
-                return nil
+            guard let name = state.transportName else { return false }
+            if offset == 13, length == 1, let mask, let bits = mask.first, name == "tcp" {
+                state.addPort(name, option: "--tcp-flags", value: "\(tcpFlags(bits)) \(tcpFlags(value.first ?? 0))", inverted: inverted)
+                return true
             }
-            guard mask == nil else { break }
+            guard mask == nil else { return false }
             if offset == 0, length == 4, value.count >= 4, !inverted {
-                state.addPort(name, option: "--sport", value: "\(bigEndian(Array(value[0..<2])))", inverted: false)
-                state.addPort(name, option: "--dport", value: "\(bigEndian(Array(value[2..<4])))", inverted: false)
-                return nil
+                let start = value.startIndex
+                state.addPort(name, option: "--sport", value: "\(bigEndian(value[start..<(start + 2)]))", inverted: false)
+                state.addPort(name, option: "--dport", value: "\(bigEndian(value[(start + 2)..<(start + 4)]))", inverted: false)
+                return true
             }
             if (offset == 0 || offset == 2), length == 2 {
                 state.addPort(name, option: offset == 0 ? "--sport" : "--dport", value: "\(bigEndian(value))", inverted: inverted)
-                return nil
+                return true
             }
-        default: break
+            return false
+        default:
+            return false
         }
-        return unrepresentable("cmp on \(describe(lhs))", nil)
     }
 
     private func tcpFlags(_ bits: UInt8) -> String {

@@ -1,3 +1,4 @@
+import Netlink
 import NFTables
 
 /// Streams tables written by iptables-nft in `iptables-nft-save` (1.8.9) format: `*table`, chain headers
@@ -191,20 +192,33 @@ public struct IptablesLineRenderer: Sendable {
     }
 
     /// One rule's line and its newline, as UTF-8 bytes (the same text as `append(_:to:)` on a `String`).
-    func append(_ rule: Rule, to bytes: inout [UInt8]) {
+    public func append(_ rule: Rule, to bytes: inout [UInt8]) {
         switch decoder.decode(rule) {
-        case .rule(let iptables):
-            bytes.append(contentsOf: "-A ".utf8)
-            bytes.append(contentsOf: rule.chain.utf8)
-            for argument in iptables.arguments {
-                bytes.append(0x20)
-                bytes.append(contentsOf: argument.utf8)
-            }
-            bytes.append(0x0A)
+        case .rule(let iptables): appendLine(chain: rule.chain, iptables, to: &bytes)
         case .unrepresentable(let reason, _):
             bytes.append(contentsOf: unrepresentableText(rule, reason: reason).utf8)
             bytes.append(0x0A)
         }
+    }
+
+    /// One rule's line straight from its `NFT_MSG_NEWRULE` message in `chain`, without decoding a `Rule`
+    /// (`IptablesDecoder.decode(_: RuleMessageBytes)`): false, with nothing appended, when the rule needs the
+    /// general path (`Rule(message:)` and `append(_:to:)`), which then gives the same line, note or error.
+    public func append(message: NetlinkMessage, chain: String, to bytes: inout [UInt8]) -> Bool {
+        guard let rule = RuleMessageBytes(message: message), rule[rule.chain].elementsEqual(chain.utf8),
+              case .rule(let iptables)? = decoder.decode(rule) else { return false }
+        appendLine(chain: chain, iptables, to: &bytes)
+        return true
+    }
+
+    private func appendLine(chain: String, _ iptables: IptablesRule, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "-A ".utf8)
+        bytes.append(contentsOf: chain.utf8)
+        for argument in iptables.arguments {
+            bytes.append(0x20)
+            bytes.append(contentsOf: argument.utf8)
+        }
+        bytes.append(0x0A)
     }
 
     /// Appends one rule's line and its newline, grown in place: no `["-A", chain] + arguments` array and no
@@ -245,5 +259,28 @@ public struct IptablesLineRenderer: Sendable {
     private func unrepresentableText(_ rule: Rule, reason: String) -> String {
         let nft = NFTRenderer(structure: structure, namespace: namespace).render(rule).text
         return "# nfscope: -A \(rule.chain) has no iptables form (\(reason)); nft: \(nft)"
+    }
+}
+
+extension IptablesSaveWriter {
+    /// What each thread of a parallel read does with a chain for these writers: `-A` lines as UTF-8 bytes,
+    /// most rules straight from their messages (`IptablesLineRenderer.append(message:chain:to:)`), the rest
+    /// decoded first. Chains of a family without a writer give no lines. Hand each part to
+    /// `write(chain:renderedLines:)` of the chain's family.
+    public static func chainWork(_ writers: [NFTFamily: IptablesSaveWriter]) -> ChainWork<[UInt8]> {
+        let lines = writers.mapValues(\.lines)
+        return ChainWork(initial: [], add: { chain, rules, bytes in
+            guard let renderer = lines[chain.family] else { return }
+            for rule in rules { renderer.append(rule, to: &bytes) }
+        }, addMessage: { chain, message, bytes in
+            // A family without a writer: "taken", so that its rules are not decoded only to be dropped.
+            guard let renderer = lines[chain.family] else { return true }
+            return renderer.append(message: message, chain: chain.name, to: &bytes)
+        })
+    }
+
+    /// Writes a chain's lines rendered by `chainWork` (UTF-8 bytes).
+    public func write(chain: Chain, renderedBytes bytes: [UInt8]) {
+        write(chain: chain, renderedLines: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -1,3 +1,5 @@
+import NFTables
+
 /// What `iptables_command_state` accumulates while a rule is parsed back: the fixed `-s -d -i -o -p`
 /// part, the matches in order, and the target.
 struct IptablesState {
@@ -28,6 +30,25 @@ struct IptablesState {
     }
 
     mutating func setProtocol(_ number: UInt8, inverted: Bool) { proto = (number, inverted) }
+
+    /// The rule's nft comment (userdata), printed as a comment match.
+    mutating func addComment(_ comment: String) {
+        matches.append(Match(name: "comment", arguments: ["-m", "comment", "--comment", iptablesQuoted(comment)]))
+    }
+
+    /// `-j ACCEPT`/`DROP`/`RETURN`/`CHAIN` or `-g CHAIN`; false for a verdict iptables cannot express.
+    mutating func apply(_ verdict: Verdict) -> Bool {
+        switch verdict.code {
+        case .accept: target = ["-j", "ACCEPT"]
+        case .drop: target = ["-j", "DROP"]
+        case .return: target = ["-j", "RETURN"]
+        case .jump: target = ["-j", verdict.chain ?? ""]
+        case .goto: target = ["-g", verdict.chain ?? ""]
+        case .continue: break
+        default: return false
+        }
+        return true
+    }
 
     /// The options of the rule's one `-m tcp`/`-m udp` match, printed in libxt_tcp's fixed order
     /// (`--sport`, `--dport`, `--tcp-flags`) wherever they appeared in the bytecode. Fixed slots rather

@@ -70,7 +70,7 @@ enum OperandText {
     }
 
     /// The prefix length when `mask` is contiguous ones from the first bit.
-    static func prefixLength(_ mask: [UInt8]) -> Int? {
+    static func prefixLength(_ mask: some Sequence<UInt8>) -> Int? {
         var bits = 0
         var ended = false
         for byte in mask {

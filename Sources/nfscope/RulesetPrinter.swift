@@ -85,12 +85,11 @@ enum RulesetPrinter {
             // Chains read and rendered on the session's extra connections, written here in iptables-save order.
             try reader.stream(filter, order: order, on: session.readConnections, structure: { structure in
                 try makeWriters(structure)
-                let lines = writers.mapValues(\.lines)
-                return ChainWork(initial: "") { chain, rules, text in lines[chain.family]?.append(rules, to: &text) }
-            }, chain: { chain, text in
+                return IptablesSaveWriter.chainWork(writers)
+            }, chain: { chain, bytes in
                 if chain.family == .ip6 { writers[.ip]?.finish() }
                 begin(chain.family)
-                writers[chain.family]?.write(chain: chain, renderedLines: text)
+                writers[chain.family]?.write(chain: chain, renderedBytes: bytes)
             }, restart: { _ in
                 try output.restart()
                 writers = [:]

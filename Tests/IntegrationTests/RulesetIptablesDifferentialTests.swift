@@ -30,11 +30,7 @@ struct RulesetIptablesDifferentialTests {
     func compare(_ name: String, family: NFTFamily) throws {
         try withLab { lab in
             let namespace = try lab.namespace("ipt")
-            let rules = try RulesetOracle.fixture(name)
-            for line in rules.split(separator: "\n") where line.hasPrefix("# setup: ") {
-                try namespace.exec(line.dropFirst("# setup: ".count).split(separator: " ").map(String.init))
-            }
-            try namespace.loadIptables(rules, ipv6: family == .ip6)
+            try RulesetOracle.loadIptablesFixture(name, into: namespace, family: family)
             let expected = RulesetOracle.normaliseIptables(try RulesetOracle.iptablesOracle(namespace, family: family))
             let actual = RulesetOracle.normaliseIptables(try RulesetOracle.iptablesRendering(namespace, family: family))
             #expect(expected.split(separator: "\n").count > 3, "\(name) loaded")

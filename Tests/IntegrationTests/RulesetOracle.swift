@@ -17,6 +17,15 @@ enum RulesetOracle {
 
     /// nfscope's nft rendering of the namespace, streamed chain by chain; the parallel read (the CLI's)
     /// must give the same text, or this throws.
+    /// Loads an iptables-restore fixture, after running its `# setup:` lines (the ipsets it names).
+    static func loadIptablesFixture(_ name: String, into namespace: LabNamespace, family: NFTFamily = .ip) throws {
+        let rules = try fixture(name)
+        for line in rules.split(separator: "\n") where line.hasPrefix("# setup: ") {
+            try namespace.exec(line.dropFirst("# setup: ".count).split(separator: " ").map(String.init))
+        }
+        try namespace.loadIptables(rules, ipv6: family == .ip6)
+    }
+
     static func nftRendering(_ namespace: LabNamespace, filter: RulesetFilter = RulesetFilter(),
                              chainsOnly: Bool = false) throws -> String {
         let sequential = try sequentialNftRendering(namespace, filter: filter, chainsOnly: chainsOnly)
@@ -117,10 +126,9 @@ extension RulesetOracle {
             let made = IptablesSaveWriter(structure: structure, family: family, namespace: namespace.name,
                                           ipsetName: session.ipsetName) { text += $0 }
             writer = made
-            let lines = made.lines
-            return ChainWork(initial: "") { _, rules, part in lines.append(rules, to: &part) }
+            return IptablesSaveWriter.chainWork([family: made])
         }, chain: { chain, part in
-            writer?.write(chain: chain, renderedLines: part)
+            writer?.write(chain: chain, renderedBytes: part)
         }, restart: { _ in text = "" })
         writer?.finish()
         return text

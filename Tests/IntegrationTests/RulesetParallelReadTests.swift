@@ -21,11 +21,10 @@ struct RulesetParallelReadTests {
                                   on: session.readConnections, window: window, structure: { structure in
             let made = IptablesSaveWriter(structure: structure, family: .ip) { text += $0 }
             writer = made
-            let lines = made.lines
-            return ChainWork(initial: "") { _, rules, part in lines.append(rules, to: &part) }
+            return IptablesSaveWriter.chainWork([.ip: made])
         }, chain: { chain, part in
             try onChain(chain)
-            writer?.write(chain: chain, renderedLines: part)
+            writer?.write(chain: chain, renderedBytes: part)
         }, restart: { attempt in
             restarts.append(attempt)
             text = ""

@@ -24,29 +24,19 @@ extension Expression {
         }
     }
 
-    /// The expressions nearly every iptables-nft rule is made of, recognised on the name's bytes (its length
-    /// and first 8 bytes): no name `String` is built and no chain of string comparisons runs for them, which for a
-    /// 200,000-rule ruleset is a million of each. `nil` for any other name (`decode(name:_:)` takes it).
+    /// The expressions nearly every iptables-nft rule is made of, recognised on the name's bytes: no name
+    /// `String` is built and no chain of string comparisons runs for them, which for a 200,000-rule ruleset
+    /// is a million of each. `nil` for any other name (`decode(name:_:)` takes it).
     static func decodeCommon(_ name: ArraySlice<UInt8>, _ data: NetlinkAttributes) throws -> Expression? {
-        // The name's first 8 bytes packed little-endian, compared with the packed names below (a generic
-        // byte-by-byte comparison cost as much as the `String` it replaced).
-        var key: UInt64 = 0
-        var count = 0
-        for byte in name {
-            if byte == 0 { break }
-            if count < 8 { key |= UInt64(byte) << (8 * UInt64(count)) }
-            count += 1
-        }
-        switch (count, key) {
-        case (3, 0x706d63): return .cmp(try Cmp(ExpressionAttributes(data)))                          // "cmp"
-        case (4, 0x6174656d): return .meta(try Meta(ExpressionAttributes(data)))                      // "meta"
-        case (5, 0x686374616d): return .match(try CompatExtension(ExpressionAttributes(data)))        // "match"
-        case (6, 0x746567726174): return .target(try CompatExtension(ExpressionAttributes(data)))     // "target"
-        case (7, 0x64616f6c796170): return .payload(try Payload(ExpressionAttributes(data)))          // "payload"
-        case (7, 0x7265746e756f63): return .counter(try Counter(ExpressionAttributes(data)))          // "counter"
-        case (9, 0x74616964656d6d69) where name[name.startIndex + 8] == 0x65:                           // "immediate"
-            return .immediate(try Immediate(ExpressionAttributes(data)))
-        default: return nil
+        switch CommonExpressionName(name) {
+        case .cmp: return .cmp(try Cmp(ExpressionAttributes(data)))
+        case .meta: return .meta(try Meta(ExpressionAttributes(data)))
+        case .match: return .match(try CompatExtension(ExpressionAttributes(data)))
+        case .target: return .target(try CompatExtension(ExpressionAttributes(data)))
+        case .payload: return .payload(try Payload(ExpressionAttributes(data)))
+        case .counter: return .counter(try Counter(ExpressionAttributes(data)))
+        case .immediate: return .immediate(try Immediate(ExpressionAttributes(data)))
+        case .bitwise, nil: return nil
         }
     }
 
@@ -121,5 +111,37 @@ extension CompatExtension {
         }
         self.revision = UInt8(revision)
         info = a.bytes(3) ?? []
+    }
+}
+
+/// The expression names iptables-nft writes for nearly every rule, told apart by length and the first 8
+/// bytes packed little-endian (a generic byte-by-byte comparison cost as much as the `String` it replaced).
+enum CommonExpressionName {
+    case cmp, meta, match, target, payload, counter, immediate, bitwise
+
+    init?(_ name: ArraySlice<UInt8>) {
+        var key: UInt64 = 0
+        var count = 0
+        for byte in name {
+            if byte == 0 { break }
+            if count < 8 { key |= UInt64(byte) << (8 * UInt64(count)) }
+            count += 1
+        }
+        self.init(length: count, firstEight: key, ninth: count > 8 ? name[name.startIndex + 8] : 0)
+    }
+
+    /// A name of `length` bytes before its NUL, the first 8 packed little-endian, and its ninth byte.
+    init?(length: Int, firstEight key: UInt64, ninth: UInt8) {
+        switch (length, key) {
+        case (3, 0x706d63): self = .cmp                                              // "cmp"
+        case (4, 0x6174656d): self = .meta                                           // "meta"
+        case (5, 0x686374616d): self = .match                                        // "match"
+        case (6, 0x746567726174): self = .target                                     // "target"
+        case (7, 0x64616f6c796170): self = .payload                                  // "payload"
+        case (7, 0x7265746e756f63): self = .counter                                  // "counter"
+        case (7, 0x65736977746962): self = .bitwise                                  // "bitwise"
+        case (9, 0x74616964656d6d69) where ninth == 0x65: self = .immediate          // "immediate"
+        default: return nil
+        }
     }
 }

@@ -125,10 +125,15 @@ struct ExpressionAttributes {
     }
 
     func requiredValue(_ type: UInt16, _ name: String) throws -> [UInt8] {
-        guard case .value(let bytes)? = try data(type) else {
+        Array(try requiredValueSlice(type, name))
+    }
+
+    /// The same value in place (no array): what `requiredValue` checks, it checks.
+    func requiredValueSlice(_ type: UInt16, _ name: String) throws -> ArraySlice<UInt8> {
+        guard let nested = nested(type), let value = try NFTData.value(decoding: nested) else {
             throw DecodeError(path: "\(path).\(name)", offset: 0, reason: "missing value data")
         }
-        return bytes
+        return value
     }
 }
 
@@ -136,10 +141,7 @@ extension NFTData {
     /// Decodes `nft_data_attributes`: exactly one of a value (at most 64 bytes) or a verdict.
     init(decoding attributes: NetlinkAttributes) throws {
         let a = try ExpressionAttributes(attributes)
-        if let value = a.payload(1) {
-            guard value.count <= 64 else {
-                throw DecodeError(path: attributes.path + ".value", offset: 0, reason: "data value of \(value.count) bytes")
-            }
+        if let value = try Self.value(in: a, path: attributes.path) {
             self = .value(Array(value))
         } else if let verdict = a.nested(2) {
             let fields = try ExpressionAttributes(verdict)
@@ -150,6 +152,28 @@ extension NFTData {
         } else {
             throw DecodeError(path: attributes.path, offset: 0, reason: "data with neither value nor verdict")
         }
+    }
+
+    /// The value of `nft_data_attributes` in place; `nil` when it holds a verdict. Throws where
+    /// `init(decoding:)` throws on a value.
+    static func value(decoding attributes: NetlinkAttributes) throws -> ArraySlice<UInt8>? {
+        let a = try ExpressionAttributes(attributes)
+        guard let value = try value(in: a, path: attributes.path) else {
+            guard a.nested(2) != nil else {
+                throw DecodeError(path: attributes.path, offset: 0, reason: "data with neither value nor verdict")
+            }
+            return nil
+        }
+        return value
+    }
+
+    /// `NFTA_DATA_VALUE`, at most 64 bytes.
+    private static func value(in a: ExpressionAttributes, path: String) throws -> ArraySlice<UInt8>? {
+        guard let value = a.payload(1) else { return nil }
+        guard value.count <= 64 else {
+            throw DecodeError(path: path + ".value", offset: 0, reason: "data value of \(value.count) bytes")
+        }
+        return value
     }
 }
 

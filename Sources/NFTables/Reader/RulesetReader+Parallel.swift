@@ -10,10 +10,16 @@ import SystemPackage
 public struct ChainWork<Part: Sendable>: Sendable {
     public var initial: Part
     public var add: @Sendable (_ chain: Chain, _ rules: [Rule], _ part: inout Part) -> Void
+    /// Optional: takes one rule straight from its `NFT_MSG_NEWRULE` message (a renderer that reads the bytes
+    /// in place) and returns true, or returns false, leaving `part` as it was, to have the rule decoded and
+    /// given to `add` instead. Rules keep their order either way.
+    public var addMessage: (@Sendable (_ chain: Chain, _ message: NetlinkMessage, _ part: inout Part) -> Bool)?
 
-    public init(initial: Part, add: @escaping @Sendable (_ chain: Chain, _ rules: [Rule], _ part: inout Part) -> Void) {
+    public init(initial: Part, add: @escaping @Sendable (_ chain: Chain, _ rules: [Rule], _ part: inout Part) -> Void,
+                addMessage: (@Sendable (_ chain: Chain, _ message: NetlinkMessage, _ part: inout Part) -> Bool)? = nil) {
         self.initial = initial
         self.add = add
+        self.addMessage = addMessage
     }
 }
 
@@ -74,6 +80,9 @@ extension RulesetReader {
         var request = NFTMessage.request(.getRule, family: chain.family)
         request.append(1, string: chain.table)
         request.append(2, string: chain.name)
+        if let addMessage = work.addMessage {
+            return try readChain(chain, request: request, on: connection, work: work, addMessage: addMessage, emit: emit)
+        }
         var batch: [Rule] = []
         var delivered = false
         func flush() {
@@ -89,6 +98,34 @@ extension RulesetReader {
             if batch.count >= rulesPerEvent { flush() }
         }
         if !batch.isEmpty || !delivered { flush() }
+        return result
+    }
+}
+
+extension RulesetReader {
+    /// `readChain` for work that takes rules from their messages: parts grow rule by rule, a rule the
+    /// work declines is decoded and added alone, and a part goes out every `rulesPerEvent` rules.
+    private static func readChain<Part>(_ chain: Chain, request: NetlinkRequest, on connection: NetlinkConnection,
+                                        work: ChainWork<Part>,
+                                        addMessage: (Chain, NetlinkMessage, inout Part) -> Bool,
+                                        emit: (Part, Int) -> Void) throws -> DumpInconsistency? {
+        var part = work.initial
+        var rules = 0
+        var delivered = false
+        let result = try connection.dump(request, operation: .dump("nftables rules of \(chain.table)/\(chain.name)")) { reply in
+            guard NFTMessage(netlinkType: reply.header.type) == .newRule else { return }
+            if !addMessage(chain, reply, &part) {
+                work.add(chain, [try Rule(message: reply, table: chain.table, chain: chain.name)], &part)
+            }
+            rules += 1
+            if rules >= rulesPerEvent {
+                emit(part, rules)
+                part = work.initial
+                rules = 0
+                delivered = true
+            }
+        }
+        if rules > 0 || !delivered { emit(part, rules) }
         return result
     }
 }
