@@ -26,6 +26,7 @@ extension DataType {
         case .boolean: return hostOrder(bytes) == 0 ? "missing" : "exists"
         case .verdict: return "verdict"
         case .uid, .gid: return "\(hostOrder(bytes))"
+        case .hexInteger: return "0x" + (bytes.count > 8 ? bytes.map { hex2($0) }.joined() : String(bigEndian(bytes), radix: 16))
         case .networkInteger: return bytes.count > 8 ? "0x" + bytes.map { hex2($0) }.joined() : "\(bigEndian(bytes))"
         case .dscp: return DataType.dscpNames[Int(hostOrder(bytes))] ?? "0x" + hex(hostOrder(bytes), width: 2)
         default:

@@ -40,6 +40,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     /// An integer in network byte order: header fields such as `ip length`, `udp length`, TCP options.
     /// Printed as nft's `integer`; the raw value has the byte-order bit, which no kernel type id uses.
     public static let networkInteger = DataType(rawValue: 0x1000_0004)
+    /// A raw payload load's value (`@nh,16,16`): nft's `xinteger`, network order, printed in hex.
+    public static let hexInteger = DataType(rawValue: 0x2000_0004)
 
     /// The name nft uses in `type ...` lines of sets.
     public var name: String {
@@ -47,7 +49,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .verdict: return "verdict"
         case .nfproto: return "nf_proto"
         case .bitmask: return "bitmask"
-        case .integer, .networkInteger: return "integer"
+        case .integer, .networkInteger, .hexInteger: return "integer"
         case .dscp: return "dscp"
         case .string: return "string"
         case .lladdr: return "ll_addr"
@@ -80,7 +82,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     /// Whether values of this type are in network byte order in registers.
     var isBigEndian: Bool {
         switch self {
-        case .ipv4Address, .ipv6Address, .etherAddress, .etherType, .inetService, .lladdr, .networkInteger: return true
+        case .ipv4Address, .ipv6Address, .etherAddress, .etherType, .inetService, .lladdr, .networkInteger, .hexInteger:
+            return true
         default: return false
         }
     }

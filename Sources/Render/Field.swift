@@ -119,7 +119,7 @@ extension Field {
         let names: [CtKey: String] = [.srcIP: "ip saddr", .dstIP: "ip daddr", .srcIP6: "ip6 saddr", .dstIP6: "ip6 daddr",
                                       .src: family == .ip6 ? "ip6 saddr" : "ip saddr",
                                       .dst: family == .ip6 ? "ip6 daddr" : "ip daddr",
-                                      .l3protocol: "l3proto", .labels: "label"]
+                                      .l3protocol: "l3proto", .labels: "label", .protoSrc: "proto-src", .protoDst: "proto-dst"]
         let name = names[key] ?? key.description
         let prefix = direction.map { $0 == 0 ? "original " : "reply " } ?? ""
         return Field(protocolName: "ct", name: prefix + name, type: type, length: length, source: .ct(key, direction: direction))
