@@ -155,7 +155,13 @@ struct SetText {
     private func dataText(_ data: NFTData) -> String {
         switch data {
         case .verdict(let verdict): return verdict.description
-        case .value(let bytes): return fieldsText(bytes, types: dataTypes ?? [.integer], lengths: nil)
+        case .value(let bytes):
+            // Interval data (`: interval ipv4_addr`) hold the first and the last value of the range.
+            if self.set.hasIntervalData, let types = dataTypes, types.count == 1, bytes.count % 2 == 0, !bytes.isEmpty {
+                let half = bytes.count / 2
+                return rangeText(types[0], Array(bytes[..<half]), Array(bytes[half...]))
+            }
+            return fieldsText(bytes, types: dataTypes ?? [.integer], lengths: nil)
         }
     }
 
