@@ -29,6 +29,12 @@ public indirect enum SetTypeof: Hashable, Sendable {
         public var base: UInt32
         public var offset: UInt32
         public var length: UInt32
+
+        public init(base: UInt32, offset: UInt32, length: UInt32) {
+            self.base = base
+            self.offset = offset
+            self.length = length
+        }
     }
 
     /// nft's `enum expr_types` values that appear in typeof userdata.
