@@ -22,6 +22,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     public static let icmpType = DataType(rawValue: 14)
     public static let tcpFlag = DataType(rawValue: 15)
     public static let mark = DataType(rawValue: 19)
+    /// A device's hardware type (`ARPHRD_*`, `meta iiftype`): nft's `iface_type`.
+    public static let arphrd = DataType(rawValue: 21)
     public static let ifindex = DataType(rawValue: 20)
     public static let uid = DataType(rawValue: 24)
     public static let gid = DataType(rawValue: 25)
@@ -62,6 +64,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .icmpType: return "icmp_type"
         case .tcpFlag: return "tcp_flag"
         case .mark: return "mark"
+        case .arphrd: return "iface_type"
         case .ifindex: return "iface_index"
         case .uid: return "uid"
         case .gid: return "gid"
@@ -106,7 +109,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .ipv4Address, .mark, .uid, .gid, .ctState, .ctStatus, .ifindex, .fibAddressType: return 4
         case .ipv6Address, .ifname, .ctLabel: return 16
         case .etherAddress: return 6
-        case .etherType, .inetService: return 2
+        case .etherType, .inetService, .arphrd: return 2
         case .inetProtocol, .nfproto, .icmpType, .icmp6Type, .icmpCode, .tcpFlag, .pktType, .ctDirection, .boolean: return 1
         default: return nil
         }

@@ -85,6 +85,7 @@ extension Field {
         case .nfproto: (type, length) = (.nfproto, 1)
         case .protocol: (type, length) = (.etherType, 2)
         case .iif, .oif: (type, length) = (.ifindex, 4)
+        case .iiftype, .oiftype: (type, length) = (.arphrd, 2)
         case .skuid: (type, length) = (.uid, 4)
         case .skgid: (type, length) = (.gid, 4)
         case .pkttype: (type, length) = (.pktType, 1)
