@@ -10,6 +10,7 @@ extension DataType {
         case .inetService: return "\(bigEndian(bytes))"
         case .inetProtocol: return protocolName(UInt8(truncatingIfNeeded: hostOrder(bytes)))
         case .mark: return "0x" + hex(hostOrder(bytes), width: 8)
+        case .arphrd: return DataType.arphrdNames[Int(hostOrder(bytes))] ?? "\(hostOrder(bytes))"
         case .ifname, .string: return "\"" + cString(bytes) + "\""
         case .ctState: return flagNames(hostOrder(bytes), DataType.ctStateNames)
         case .ctStatus: return flagNames(hostOrder(bytes), DataType.ctStatusNames)
@@ -26,6 +27,7 @@ extension DataType {
         case .boolean: return hostOrder(bytes) == 0 ? "missing" : "exists"
         case .verdict: return "verdict"
         case .uid, .gid: return "\(hostOrder(bytes))"
+        case .hexInteger: return "0x" + (bytes.count > 8 ? bytes.map { hex2($0) }.joined() : String(bigEndian(bytes), radix: 16))
         case .networkInteger: return bytes.count > 8 ? "0x" + bytes.map { hex2($0) }.joined() : "\(bigEndian(bytes))"
         case .dscp: return DataType.dscpNames[Int(hostOrder(bytes))] ?? "0x" + hex(hostOrder(bytes), width: 2)
         default:
@@ -38,6 +40,9 @@ extension DataType {
                                            56: "cs7", 10: "af11", 12: "af12", 14: "af13", 18: "af21", 20: "af22",
                                            22: "af23", 26: "af31", 28: "af32", 30: "af33", 34: "af41", 36: "af42",
                                            38: "af43", 46: "ef", 44: "va", 1: "le"]
+    /// nft's `arphrd_tbl`.
+    static let arphrdNames: [Int: String] = [1: "ether", 512: "ppp", 768: "ipip", 769: "ipip6", 772: "loopback",
+                                             776: "sit", 778: "ipgre"]
     static let ctStateNames: [(UInt64, String)] = [(1, "invalid"), (2, "established"), (4, "related"), (8, "new"), (64, "untracked")]
     static let ctStatusNames: [(UInt64, String)] = [(1, "expected"), (2, "seen-reply"), (4, "assured"), (8, "confirmed"),
                                                     (16, "snat"), (32, "dnat"), (512, "dying")]

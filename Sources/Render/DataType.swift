@@ -22,6 +22,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     public static let icmpType = DataType(rawValue: 14)
     public static let tcpFlag = DataType(rawValue: 15)
     public static let mark = DataType(rawValue: 19)
+    /// A device's hardware type (`ARPHRD_*`, `meta iiftype`): nft's `iface_type`.
+    public static let arphrd = DataType(rawValue: 21)
     public static let ifindex = DataType(rawValue: 20)
     public static let uid = DataType(rawValue: 24)
     public static let gid = DataType(rawValue: 25)
@@ -40,6 +42,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     /// An integer in network byte order: header fields such as `ip length`, `udp length`, TCP options.
     /// Printed as nft's `integer`; the raw value has the byte-order bit, which no kernel type id uses.
     public static let networkInteger = DataType(rawValue: 0x1000_0004)
+    /// A raw payload load's value (`@nh,16,16`): nft's `xinteger`, network order, printed in hex.
+    public static let hexInteger = DataType(rawValue: 0x2000_0004)
 
     /// The name nft uses in `type ...` lines of sets.
     public var name: String {
@@ -47,7 +51,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .verdict: return "verdict"
         case .nfproto: return "nf_proto"
         case .bitmask: return "bitmask"
-        case .integer, .networkInteger: return "integer"
+        case .integer, .networkInteger, .hexInteger: return "integer"
         case .dscp: return "dscp"
         case .string: return "string"
         case .lladdr: return "ll_addr"
@@ -60,6 +64,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .icmpType: return "icmp_type"
         case .tcpFlag: return "tcp_flag"
         case .mark: return "mark"
+        case .arphrd: return "iface_type"
         case .ifindex: return "iface_index"
         case .uid: return "uid"
         case .gid: return "gid"
@@ -80,7 +85,8 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
     /// Whether values of this type are in network byte order in registers.
     var isBigEndian: Bool {
         switch self {
-        case .ipv4Address, .ipv6Address, .etherAddress, .etherType, .inetService, .lladdr, .networkInteger: return true
+        case .ipv4Address, .ipv6Address, .etherAddress, .etherType, .inetService, .lladdr, .networkInteger, .hexInteger:
+            return true
         default: return false
         }
     }
@@ -103,7 +109,7 @@ public struct DataType: RawRepresentable, Hashable, Sendable {
         case .ipv4Address, .mark, .uid, .gid, .ctState, .ctStatus, .ifindex, .fibAddressType: return 4
         case .ipv6Address, .ifname, .ctLabel: return 16
         case .etherAddress: return 6
-        case .etherType, .inetService: return 2
+        case .etherType, .inetService, .arphrd: return 2
         case .inetProtocol, .nfproto, .icmpType, .icmp6Type, .icmpCode, .tcpFlag, .pktType, .ctDirection, .boolean: return 1
         default: return nil
         }

@@ -85,6 +85,7 @@ extension Field {
         case .nfproto: (type, length) = (.nfproto, 1)
         case .protocol: (type, length) = (.etherType, 2)
         case .iif, .oif: (type, length) = (.ifindex, 4)
+        case .iiftype, .oiftype: (type, length) = (.arphrd, 2)
         case .skuid: (type, length) = (.uid, 4)
         case .skgid: (type, length) = (.gid, 4)
         case .pkttype: (type, length) = (.pktType, 1)
@@ -119,7 +120,7 @@ extension Field {
         let names: [CtKey: String] = [.srcIP: "ip saddr", .dstIP: "ip daddr", .srcIP6: "ip6 saddr", .dstIP6: "ip6 daddr",
                                       .src: family == .ip6 ? "ip6 saddr" : "ip saddr",
                                       .dst: family == .ip6 ? "ip6 daddr" : "ip daddr",
-                                      .l3protocol: "l3proto", .labels: "label"]
+                                      .l3protocol: "l3proto", .labels: "label", .protoSrc: "proto-src", .protoDst: "proto-dst"]
         let name = names[key] ?? key.description
         let prefix = direction.map { $0 == 0 ? "original " : "reply " } ?? ""
         return Field(protocolName: "ct", name: prefix + name, type: type, length: length, source: .ct(key, direction: direction))

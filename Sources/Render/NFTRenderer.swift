@@ -24,6 +24,12 @@ public struct NFTRenderer: Sendable {
     /// The elements of a set as nft prints them (`10.0.0.0/8`, `10.96.0.10 . tcp . 53 : goto svc`).
     public static func elementTexts(of set: NFTSet) -> [String] { SetText(set: set).elementTexts() }
 
+    /// The set's `typeof` description as nft 1.0.6 prints it (`ip saddr . tcp dport`, data `meta mark` or
+    /// `verdict`); nil when nft would print a `type` line instead.
+    public static func typeofTexts(of set: NFTSet) -> (key: String, data: String?)? {
+        SetText.typeof(set).map { ($0.key.text, $0.data?.text) }
+    }
+
     /// The lines that open a table and declare its objects, sets and flowtables.
     public func tableOpening(_ table: Table) -> String {
         var items: [String] = []

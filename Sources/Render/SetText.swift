@@ -4,17 +4,65 @@ import NFTables
 /// (`interval_map_decompose`), elements sorted (`list_expr_sort`) and wrapped per key type.
 struct SetText {
     var set: NFTSet
+    /// The datatypes elements print in: the kernel's key type ids, except that a `typeof` declaration says
+    /// which plain integers are in network order or raw loads (nft prints elements in the typeof
+    /// expression's datatype).
+    let keyTypes: [DataType]
+    let dataTypes: [DataType]?
+    /// The `typeof` line, when nft 1.0.6 would print one.
+    let typeofLine: String?
 
-    var keyTypes: [DataType] { DataType.concatenation(self.set.keyType) }
-    var dataTypes: [DataType]? {
-        guard let dataType = self.set.dataType else { return nil }
-        return dataType == 0xffff_ff00 ? [.verdict] : DataType.concatenation(dataType)
+    init(set: NFTSet) {
+        self.set = set
+        var keyTypes = DataType.concatenation(set.keyType)
+        var dataTypes: [DataType]? = set.dataType.map { $0 == 0xffff_ff00 ? [.verdict] : DataType.concatenation($0) }
+        let described = SetText.typeof(set)
+        if let described {
+            keyTypes = SetText.refined(keyTypes, by: described.key)
+            if let data = described.data, let types = dataTypes { dataTypes = SetText.refined(types, by: data) }
+        }
+        self.keyTypes = keyTypes
+        self.dataTypes = dataTypes
+        if let described {
+            var text = "typeof " + described.key.text
+            if let data = described.data { text += " : " + (set.hasIntervalData ? "interval " : "") + data.text }
+            if let objectType = set.objectType, set.flags.contains(.object) { text += " : \(ObjectType(rawValue: objectType))" }
+            typeofLine = text
+        } else {
+            typeofLine = nil
+        }
     }
 
-    /// `type ipv4_addr . inet_service : verdict`.
+    /// The key's and (for maps) the data's typeof descriptions, when nft 1.0.6 uses them: both decode, name
+    /// fields nft knows and have the kernel's lengths (`set_udata_key_valid`); a map whose data description
+    /// fails loses its key's too (so interval data, twice as long in the kernel, always print as `type`).
+    static func typeof(_ set: NFTSet) -> (key: TypeofText, data: TypeofText?)? {
+        guard let keyExpression = set.keyTypeof, let key = TypeofText(keyExpression, family: set.family),
+              key.byteLength == Int(set.keyLength) else { return nil }
+        guard let dataType = set.dataType, set.flags.contains(.map) else { return (key, nil) }
+        guard let dataExpression = set.dataTypeof, let data = TypeofText(dataExpression, family: set.family) else { return nil }
+        if dataType == 0xffff_ff00 {
+            guard dataExpression == .verdict else { return nil }
+        } else {
+            guard dataExpression != .verdict, data.byteLength == Int(set.dataLength ?? 0) else { return nil }
+        }
+        return (key, data)
+    }
+
+    /// Kernel types refined by a typeof description: plain integers take the description's byte order.
+    private static func refined(_ types: [DataType], by description: TypeofText) -> [DataType] {
+        guard types.count == description.parts.count else { return types }
+        return zip(types, description.parts).map { kernel, part in
+            kernel == .integer && (part.type == .networkInteger || part.type == .hexInteger) ? part.type : kernel
+        }
+    }
+
+    /// `type ipv4_addr . inet_service : verdict`, or `typeof ip saddr . tcp dport : verdict` when nft kept the
+    /// declaring expressions in userdata (nft's `set_print_key_and_data`).
     var typeLine: String {
+        if let typeofLine { return typeofLine }
         var text = "type " + keyTypes.map(\.name).joined(separator: " . ")
-        if let dataTypes { text += " : " + dataTypes.map(\.name).joined(separator: " . ") }
+        if let dataTypes { text += " : " + (self.set.hasIntervalData ? "interval " : "") + dataTypes.map(\.name).joined(separator: " . ") }
         if let objectType = self.set.objectType, self.set.flags.contains(.object) { text += " : \(ObjectType(rawValue: objectType))" }
         return text
     }
@@ -58,7 +106,7 @@ struct SetText {
         var perLine = 1
         if keyTypes.count == 1 {
             switch keyTypes[0] {
-            case .nfproto, .integer, .inetProtocol, .inetService, .tcpFlag, .mark, .ifindex, .uid, .gid, .ctDirection:
+            case .nfproto, .integer, .networkInteger, .hexInteger, .inetProtocol, .inetService, .tcpFlag, .mark, .ifindex, .uid, .gid, .ctDirection:
                 perLine = 5
             case .ipv4Address, .ctState, .ctStatus, .pktType: perLine = 2
             default: perLine = 1
@@ -107,7 +155,13 @@ struct SetText {
     private func dataText(_ data: NFTData) -> String {
         switch data {
         case .verdict(let verdict): return verdict.description
-        case .value(let bytes): return fieldsText(bytes, types: dataTypes ?? [.integer], lengths: nil)
+        case .value(let bytes):
+            // Interval data (`: interval ipv4_addr`) hold the first and the last value of the range.
+            if self.set.hasIntervalData, let types = dataTypes, types.count == 1, bytes.count % 2 == 0, !bytes.isEmpty {
+                let half = bytes.count / 2
+                return rangeText(types[0], Array(bytes[..<half]), Array(bytes[half...]))
+            }
+            return fieldsText(bytes, types: dataTypes ?? [.integer], lengths: nil)
         }
     }
 
@@ -200,12 +254,12 @@ struct SetText {
     /// The order nft prints elements in (`list_expr_sort`): single keys compare as numbers in their
     /// datatype's byte order; a concatenated key compares as one number read little-endian over all its
     /// register bytes, padding included (nft sorts it before splitting it into fields), so the last field
-    /// weighs most.
+    /// weighs most. Strings (`ifname`) are host-order numbers too: `"lo"` sorts before `"eth0"`.
     private func sortKey(_ key: [UInt8]) -> [UInt8] {
         if keyTypes.count > 1 { return key.reversed() }
         let parts = split(key, types: keyTypes, lengths: fieldLengths)
         return zip(keyTypes, parts).flatMap { type, bytes in
-            type.isBigEndian || type == .ifname || type == .string ? bytes : bytes.reversed()
+            type.isBigEndian ? bytes : bytes.reversed()
         }
     }
 }

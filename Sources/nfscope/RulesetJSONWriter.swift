@@ -154,15 +154,21 @@ struct SetDocument: Encodable {
     var keyTypeNames: [String]
     var dataTypeNames: [String]?
     var nftElements: [String]
+    /// `typeof` texts, when nft prints the set with `typeof`.
+    var keyTypeof: String?
+    var dataTypeof: String?
 
     init(_ set: NFTSet) {
         self.set = set
         keyTypeNames = DataType.concatenation(set.keyType).map(\.name)
         dataTypeNames = set.dataType.map { $0 == 0xffff_ff00 ? ["verdict"] : DataType.concatenation($0).map(\.name) }
         nftElements = NFTRenderer.elementTexts(of: set)
+        let typeof = NFTRenderer.typeofTexts(of: set)
+        keyTypeof = typeof?.key
+        dataTypeof = typeof?.data
     }
 
-    private enum Keys: String, CodingKey { case keyTypeNames, dataTypeNames, nftElements, comment }
+    private enum Keys: String, CodingKey { case keyTypeNames, dataTypeNames, nftElements, comment, keyTypeof, dataTypeof }
 
     func encode(to encoder: Encoder) throws {
         try set.encode(to: encoder)
@@ -171,6 +177,8 @@ struct SetDocument: Encodable {
         try container.encodeIfPresent(dataTypeNames, forKey: .dataTypeNames)
         try container.encode(nftElements, forKey: .nftElements)
         try container.encodeIfPresent(set.comment, forKey: .comment)
+        try container.encodeIfPresent(keyTypeof, forKey: .keyTypeof)
+        try container.encodeIfPresent(dataTypeof, forKey: .dataTypeof)
     }
 }
 

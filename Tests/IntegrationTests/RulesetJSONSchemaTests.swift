@@ -84,6 +84,8 @@ struct RulesetJSONSchemaTests {
                     counter hits { }
                     set blocked { type ipv4_addr; flags interval; elements = { 192.0.2.0/24 } }
                     map ports { type inet_service : verdict; elements = { 22 : accept } }
+                    set typed { typeof ip saddr . tcp dport; elements = { 10.0.0.1 . 22 } }
+                    map marks { typeof ip daddr : meta mark; elements = { 10.0.0.2 : 0x10 } }
                     chain input {
                         comment "schema test"
                         type filter hook input priority 0; policy accept;
@@ -120,6 +122,7 @@ struct RulesetJSONSchemaTests {
 
             var kindsSeen: Set<String> = []
             var rules = 0
+            var typeofSetsSeen = 0
             let tables = try #require(top["tables"] as? [[String: Any]])
             #expect(tables.count == 3, "nat, filter and inet jsonlab")
             for table in tables {
@@ -127,6 +130,18 @@ struct RulesetJSONSchemaTests {
                 check(table, allowed: tableKeys, required: ["family", "name", "handle", "chains", "sets", "objects"], "table \(name)")
                 for set in table["sets"] as? [[String: Any]] ?? [] {
                     check(set, allowed: setKeys, required: ["family", "table", "name", "key_type", "key_length", "elements"], "set in \(name)")
+                    // typeof declarations are exposed as nft prints them, and only for sets declared so.
+                    switch set["name"] as? String {
+                    case "typed":
+                        typeofSetsSeen += 1
+                        #expect(set["key_typeof"] as? String == "ip saddr . tcp dport" && set["data_typeof"] == nil)
+                    case "marks":
+                        typeofSetsSeen += 1
+                        #expect(set["key_typeof"] as? String == "ip daddr" && set["data_typeof"] as? String == "meta mark")
+                    case "blocked", "ports":
+                        #expect(set["key_typeof"] == nil && set["data_typeof"] == nil)
+                    default: break
+                    }
                     for element in set["elements"] as? [[String: Any]] ?? [] {
                         check(element, allowed: setKeys, required: ["key"], "set element in \(name)")
                     }
@@ -153,6 +168,7 @@ struct RulesetJSONSchemaTests {
                 }
             }
             #expect(rules > 100, "the corpus loaded")
+            #expect(typeofSetsSeen == 2, "both typeof sets were in the snapshot")
             #expect(kindsSeen.isSuperset(of: ["payload", "cmp", "meta", "immediate", "counter", "match", "target", "lookup", "limit", "log", "objref"]),
                     "the ruleset exercised the common kinds: \(kindsSeen.sorted())")
         }

@@ -14,7 +14,8 @@ import TestLab
 @Suite("Ruleset nft rendering matches nft list ruleset", .serialized,
        .enabled(if: Shell.isRoot, "needs root: creates network namespaces and loads nf_tables rules"))
 struct RulesetNFTDifferentialTests {
-    static let corpus = ["nft-mixed.nft", "cni-portmap.nft", "nft-expressions.nft", "nft-dormant-and-flags.nft", "nft-netdev.nft", "nft-sets.nft"]
+    static let corpus = ["nft-mixed.nft", "cni-portmap.nft", "nft-expressions.nft", "nft-dormant-and-flags.nft", "nft-netdev.nft", "nft-sets.nft",
+                         "nft-typeof.nft"]
 
     @Test("nft corpus renders as nft prints it", arguments: corpus)
     func corpusMatches(_ name: String) throws {
