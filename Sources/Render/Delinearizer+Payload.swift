@@ -25,7 +25,7 @@ extension Delinearizer {
             return Field(protocolName: protocolName, name: entry.name, type: entry.type, length: Int(entry.length), source: source)
         }
         let shortBase = base == .linkLayer ? "ll" : base == .network ? "nh" : base == .transport ? "th" : "ih"
-        return Field(protocolName: "@\(shortBase)", name: "\(offset * 8),\(length * 8)", type: .integer,
+        return Field(protocolName: "@\(shortBase)", name: "\(offset * 8),\(length * 8)", type: .hexInteger,
                      length: Int(length), source: source)
     }
 

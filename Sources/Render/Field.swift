@@ -21,8 +21,11 @@ public struct Field: Hashable, Sendable {
         self.source = source
     }
 
-    /// `ip saddr`, `iifname`.
-    public var text: String { protocolName.isEmpty ? name : "\(protocolName) \(name)" }
+    /// `ip saddr`, `iifname`, and a raw load as `@nh,16,16`.
+    public var text: String {
+        if protocolName.isEmpty { return name }
+        return protocolName.hasPrefix("@") ? "\(protocolName),\(name)" : "\(protocolName) \(name)"
+    }
 
     /// The kernel selector behind a field.
     public enum Source: Hashable, Sendable {
@@ -69,8 +72,10 @@ enum ProtocolFields {
 
     /// The entry a load of `length` bytes at `offset` reads: exact, or a prefix of a longer field.
     static func lookup(_ table: [Entry], offset: UInt32, length: UInt32) -> Entry? {
+        // A shorter load names the field only for addresses (`ip saddr 10.0.0.0/8`, iptables' prefixes);
+        // nft prints any other partial load raw (`@ll,0,8 0x3`, not a MAC address or a port).
         table.first { $0.offset == offset && $0.length == length }
-            ?? table.first { $0.offset == offset && length < $0.length && $0.type != .integer && $0.type != .networkInteger }
+            ?? table.first { $0.offset == offset && length < $0.length && ($0.type == .ipv4Address || $0.type == .ipv6Address) }
     }
 }
 

@@ -15,7 +15,7 @@ import TestLab
        .enabled(if: Shell.isRoot, "needs root: creates network namespaces and loads nf_tables rules"))
 struct RulesetNFTDifferentialTests {
     static let corpus = ["nft-mixed.nft", "cni-portmap.nft", "nft-expressions.nft", "nft-dormant-and-flags.nft", "nft-netdev.nft", "nft-sets.nft",
-                         "nft-typeof.nft"]
+                         "nft-typeof.nft", "nft-raw-payload.nft"]
 
     @Test("nft corpus renders as nft prints it", arguments: corpus)
     func corpusMatches(_ name: String) throws {
