@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CNetfilterConntrack", path: "Sys/CNetfilterConntrack",
                        pkgConfig: "libnetfilter_conntrack",
                        providers: [.apt(["libnetfilter-conntrack-dev"])]),
+        // A cache-prefetch hint for the compiled matcher (header only, nothing to link).
+        .systemLibrary(name: "CPrefetch", path: "Sys/CPrefetch"),
 
         // Value types shared by every layer: addresses, prefixes, namespace identity, typed errors.
         .target(name: "NetCore",
@@ -67,7 +69,7 @@ let package = Package(
         // nft and iptables-save renderings of an nf_tables ruleset.
         .target(name: "Render", dependencies: ["NFTables", "Xtables", "NetCore", "Netlink"], swiftSettings: strict),
         // Packet path simulation: the reference interpreter over nf_tables expressions, routing, namespace paths.
-        .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route"], swiftSettings: strict),
+        .target(name: "Simulator", dependencies: ["NetCore", "NFTables", "Xtables", "Route", "CPrefetch"], swiftSettings: strict),
         // The public library API.
         .target(name: "NFScope",
                 dependencies: ["NetCore", "Netlink", "NetNS", "Route", "Conntrack", "NFTables", "Render", "Simulator",

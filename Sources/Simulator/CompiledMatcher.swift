@@ -107,6 +107,7 @@ extension CompiledRuleset {
             case .missingTarget:
                 observer.warnMissingTarget(chain: chainID, rule: position)
             case .jump, .goto:
+                prefetch(argument, units: unit.c)
                 let target = self.header(at: argument)
                 observer.record(chain: chainID, rule: position, action: kind == .jump ? .jump(target.chainID) : .goto(target.chainID))
                 if kind == .jump {
@@ -205,7 +206,15 @@ extension CompiledRuleset {
                     // the cursor (encoded negative) and the slot's index in the cursor's end, so neither a
                     // rule list nor the rule unit is read.
                     let only = range.lowerBound
-                    if only >= from { cursors[slot] = -1 - only; cursors[slot + 1] = found }
+                    if only >= from {
+                        cursors[slot] = -1 - only
+                        cursors[slot + 1] = found
+                        // kube-proxy's service rule: start fetching the service's chains now.
+                        let unit = slots[Int(found)].unit
+                        if unit.test == PackedRule.Kind.jump.rawValue || unit.test == PackedRule.Kind.goto.rawValue {
+                            prefetch(Int32(truncatingIfNeeded: unit.b), units: unit.c)
+                        }
+                    }
                 } else {
                     cursors[slot] = Self.lowerBound(ruleLists, range, from)
                     cursors[slot + 1] = range.upperBound

@@ -13,7 +13,8 @@ public final class CompiledRuleset: Sendable {
     let chainIDs: [RulesetIndex.ChainKey: Int32]
     let routes: CompiledRoutes
 
-    /// Per chain, in order: a header unit, one unit per rule, then the rules' ops.
+    /// Per chain, in order: a header unit, one unit per rule, then the rules' ops. Chains follow each other
+    /// depth first along jumps (``ChainLayout``), so a jump's target and the chains under it are one span.
     let code: [PackedOp]
     /// The header unit of each chain id.
     let chainOffsets: [Int32]
@@ -121,22 +122,29 @@ public final class CompiledRuleset: Sendable {
             lowered[Int(id)] = rules
             chains[Int(id)] = CompiledChain(family: chain.family, table: chain.table, name: chain.name, ruleIDs: ids)
         }
-        // Offsets first (jumps point at their target's header unit), then the units.
-        var offsets: [Int32] = []
+        // Offsets first (jumps point at their target's header unit), then the units, chains in jump order.
+        let layout = ChainLayout(lowered.map { rules in rules.map { $0?.action } },
+                                 roots: snapshot.structure.chains.compactMap { chain in
+                                     chain.base == nil ? nil : chainIDs[RulesetIndex.ChainKey(family: chain.family, table: chain.table,
+                                                                                              chain: chain.name)]
+                                 })
+        var offsets = [Int32](repeating: 0, count: lowered.count)
         var running: Int32 = 0
-        for (id, rules) in lowered.enumerated() {
-            offsets.append(running)
-            if partial[id] == nil {
-                partial[id] = ChainHeader(offset: 0, chainID: Int32(id), ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0,
-                                          residueStart: 0, residueCount: 0, linear: true, policy: .accept)
+        for id in layout.order {
+            let rules = lowered[Int(id)]
+            offsets[Int(id)] = running
+            if partial[Int(id)] == nil {
+                partial[Int(id)] = ChainHeader(offset: 0, chainID: id, ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0,
+                                               residueStart: 0, residueCount: 0, linear: true, policy: .accept)
             }
             running += 1 + Int32(rules.count) + rules.reduce(0) { $0 + ($1.map { $0.opEnd - $0.opStart } ?? 0) }
         }
+        let reach = layout.reach(offsets: offsets, end: running)
         builder.code.reserveCapacity(Int(running))
-        for (id, rules) in lowered.enumerated() {
-            guard var header = partial[id] else { continue }
-            header.offset = offsets[id]
-            builder.emit(header, rules, ops: ops, skips: skips[id], offsets: offsets)
+        for id in layout.order {
+            guard var header = partial[Int(id)] else { continue }
+            header.offset = offsets[Int(id)]
+            builder.emit(header, lowered[Int(id)], ops: ops, skips: skips[Int(id)], offsets: offsets, reach: reach)
         }
         for single in builder.singles {
             builder.slots[Int(single.slot)].unit = builder.code[Int(offsets[Int(single.chain)] + 1 + single.position)]
@@ -222,7 +230,7 @@ public final class CompiledRuleset: Sendable {
 
         /// A chain's header unit, its rule units, then its ops.
         mutating func emit(_ header: ChainHeader, _ rules: [LoweredRule?], ops: [CompiledOp], skips: [UInt8],
-                           offsets: [Int32]) {
+                           offsets: [Int32], reach: [Int32]) {
             let none = FieldWindow(source: .network, offset: 0, length: 0)
             precondition(code.count == Int(header.offset))
             code.append(PackedOp(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)), window: none,
@@ -259,7 +267,16 @@ public final class CompiledRuleset: Sendable {
                 // of the side table on kube-proxy's DNAT rules.
                 var inline: UInt16 = 0
                 var packed: UInt64 = 0
-                if case .nat(let nat) = rule.action, let word = Self.packNat(nat) { inline = 2; packed = word }
+                switch rule.action {
+                case .nat(let nat):
+                    if let word = Self.packNat(nat) { inline = 2; packed = word }
+                case .jump(let target), .goto(let target):
+                    // Word c of a jump: how many units the target and the chains laid out under it span, to
+                    // prefetch them all at once (see `ChainLayout`).
+                    packed = UInt64(UInt32(bitPattern: reach[Int(target)]))
+                default:
+                    break
+                }
                 // The window's length byte of a rule unit: how many leading ops a dispatch-key match proves.
                 let proven = FieldWindow(source: .network, offset: 0, length: position < skips.count ? skips[position] : 0)
                 code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: proven, flags: inline,
