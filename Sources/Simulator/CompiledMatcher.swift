@@ -65,11 +65,11 @@ extension CompiledRuleset {
                 return policy(start, &observer)
             }
             let chainID = header.chainID
-            let unit = unitSlot >= 0 ? slots[Int(unitSlot)].unit : code[Int(header.offset + 1 + position)]
+            let unit = unitSlot >= 0 ? slots[Int(unitSlot)].unit : code[Int(header.ruleStart + position)]
             var kind = PackedRule.Kind(rawValue: unit.test) ?? .fallThrough
-            var argument = Int32(truncatingIfNeeded: unit.b)
+            var argument = Int32(truncatingIfNeeded: unit.word)
             var interpretedAction: CompiledAction?
-            if unit.flags & 1 != 0 {
+            if unit.flags & PackedRule.interpreted != 0 {
                 guard let interpreted = observer.interpret(chain: chainID, rule: position, packet: &packet) else {
                     return CompiledChainResult(verdict: .needsInterpreter, chain: chainID, position: position)
                 }
@@ -87,9 +87,8 @@ extension CompiledRuleset {
                 }
             } else {
                 // Found through its dispatch key, a rule's leading key tests are already proven.
-                let proven = viaKey ? Int(unit.window.length) : 0
-                guard evaluate(Int(truncatingIfNeeded: unit.a & 0xffff_ffff) + proven, Int(truncatingIfNeeded: unit.a >> 32),
-                               chainID, position, &packet, &observer) else { continue }
+                let opStart = Int(unit.aux), proven = viaKey ? unit.provenUnits : 0
+                guard evaluate(opStart + proven, opStart + unit.opUnits, chainID, position, &packet, &observer) else { continue }
             }
             switch kind {
             case .fallThrough:
@@ -101,13 +100,14 @@ extension CompiledRuleset {
                 observer.record(chain: chainID, rule: position, action: .drop)
                 return CompiledChainResult(verdict: .drop, chain: chainID, position: position)
             case .other:
-                let action = interpretedAction ?? (unit.flags & 2 != 0 ? .nat(Self.unpackNat(unit.c)) : actions[Int(argument)])
+                let action = interpretedAction
+                    ?? (unit.flags & PackedRule.inlineNat != 0 ? .nat(Self.unpackNat(unit.word)) : actions[Int(argument)])
                 observer.record(chain: chainID, rule: position, action: action)
                 return CompiledChainResult(verdict: Self.verdict(action), chain: chainID, position: position)
             case .missingTarget:
                 observer.warnMissingTarget(chain: chainID, rule: position)
             case .jump, .goto:
-                prefetch(argument, units: unit.c)
+                if interpretedAction == nil { prefetch(argument, units: unit.word >> 32) }
                 let target = self.header(at: argument)
                 observer.record(chain: chainID, rule: position, action: kind == .jump ? .jump(target.chainID) : .goto(target.chainID))
                 if kind == .jump {
@@ -146,15 +146,16 @@ extension CompiledRuleset {
                          port: word & 8 != 0 ? UInt16(truncatingIfNeeded: word >> 16) : nil)
     }
 
-    /// A chain's header, decoded from its unit in `code`.
+    /// A chain's header, decoded from its units in `code`.
     @inline(__always)
     func header(at offset: Int32) -> ChainHeader {
-        let unit = code[Int(offset)]
-        return ChainHeader(offset: offset, chainID: Int32(truncatingIfNeeded: unit.a >> 32), ruleStart: offset + 1,
-                           ruleCount: Int32(truncatingIfNeeded: unit.a & 0xffff_ffff),
-                           classStart: Int32(truncatingIfNeeded: unit.b & 0xffff_ffff), classCount: Int32(truncatingIfNeeded: unit.b >> 32),
-                           residueStart: Int32(truncatingIfNeeded: unit.c & 0xffff_ffff),
-                           residueCount: Int32(truncatingIfNeeded: unit.c >> 32), linear: unit.flags != 0,
+        let unit = code[Int(offset)], operand = code[Int(offset) + 1]
+        return ChainHeader(offset: offset, chainID: Int32(bitPattern: unit.aux), ruleStart: offset + ChainHeader.units,
+                           ruleCount: Int32(truncatingIfNeeded: unit.word & 0xffff_ffff),
+                           classStart: Int32(truncatingIfNeeded: operand.word & 0xffff_ffff),
+                           classCount: Int32(truncatingIfNeeded: unit.word >> 32),
+                           residueStart: Int32(truncatingIfNeeded: operand.word >> 32),
+                           residueCount: Int32(bitPattern: operand.aux), linear: unit.flags != 0,
                            policy: Verdict.Code(rawValue: Int32(Int8(bitPattern: unit.test))))
     }
 
@@ -211,8 +212,9 @@ extension CompiledRuleset {
                         cursors[slot + 1] = found
                         // kube-proxy's service rule: start fetching the service's chains now.
                         let unit = slots[Int(found)].unit
-                        if unit.test == PackedRule.Kind.jump.rawValue || unit.test == PackedRule.Kind.goto.rawValue {
-                            prefetch(Int32(truncatingIfNeeded: unit.b), units: unit.c)
+                        if unit.flags & PackedRule.interpreted == 0,
+                           unit.test == PackedRule.Kind.jump.rawValue || unit.test == PackedRule.Kind.goto.rawValue {
+                            prefetch(Int32(truncatingIfNeeded: unit.word), units: unit.word >> 32)
                         }
                     }
                 } else {
@@ -310,7 +312,11 @@ extension CompiledRuleset {
             switch op.kind {
             case .test:
                 guard let loaded = packet.read(op.window) else { return false }
-                let x = loaded.lo & op.a, value = op.b
+                // Operand units: the mask (when it drops bits of the window), then the upper bound.
+                var mask = UInt64.max, upper: UInt64 = 0
+                if op.flags & 1 != 0 { mask = code[index].word; index += 1 }
+                if op.flags & 2 != 0 { upper = code[index].word; index += 1 }
+                let x = loaded.lo & mask, value = op.word
                 let passed: Bool
                 switch op.test {
                 case TestOp.eq.rawValue: passed = x == value
@@ -319,13 +325,13 @@ extension CompiledRuleset {
                 case TestOp.lte.rawValue: passed = x <= value
                 case TestOp.gt.rawValue: passed = x > value
                 case TestOp.gte.rawValue: passed = x >= value
-                case TestOp.inRange.rawValue: passed = x >= value && x <= op.c
-                default: passed = x < value || x > op.c
+                case TestOp.inRange.rawValue: passed = x >= value && x <= upper
+                default: passed = x < value || x > upper
                 }
                 guard passed else { return false }
             case .wideTest:
                 guard let loaded = packet.read(op.window) else { return false }
-                let test = wideTests[Int(op.a)]
+                let test = wideTests[Int(op.word)]
                 let x = loaded & test.mask, value = test.value
                 let passed: Bool
                 switch op.test {
@@ -340,14 +346,15 @@ extension CompiledRuleset {
                 }
                 guard passed else { return false }
             case .ports:
-                guard packet.proto == (op.b == 1 ? 6 : 17) else { return false }
-                let sourceLow = UInt16(truncatingIfNeeded: op.a), sourceHigh = UInt16(truncatingIfNeeded: op.a >> 16)
-                let destinationLow = UInt16(truncatingIfNeeded: op.a >> 32), destinationHigh = UInt16(truncatingIfNeeded: op.a >> 48)
+                let tcp = op.aux == 1
+                guard packet.proto == (tcp ? 6 : 17) else { return false }
+                let sourceLow = UInt16(truncatingIfNeeded: op.word), sourceHigh = UInt16(truncatingIfNeeded: op.word >> 16)
+                let destinationLow = UInt16(truncatingIfNeeded: op.word >> 32), destinationHigh = UInt16(truncatingIfNeeded: op.word >> 48)
                 let invert = op.test
                 guard (packet.sourcePort >= sourceLow && packet.sourcePort <= sourceHigh) != (invert & 0x01 != 0),
                       (packet.destinationPort >= destinationLow && packet.destinationPort <= destinationHigh) != (invert & 0x02 != 0)
                 else { return false }
-                if op.b == 1 {
+                if tcp {
                     let flagMask = UInt8(truncatingIfNeeded: op.flags), flagCompare = UInt8(truncatingIfNeeded: op.flags >> 8)
                     if (packet.tcpFlags & flagMask == flagCompare) == (invert & 0x04 != 0) { return false }
                 }
@@ -356,13 +363,13 @@ extension CompiledRuleset {
             case .destinationLocal:
                 guard routes.isLocal(packet.destination, ipv6: packet.isIPv6) != (op.test != 0) else { return false }
             case .choice:
-                guard observer.choose(probability: Double(bitPattern: op.b), label: Int32(truncatingIfNeeded: op.a)) == 0
+                guard observer.choose(probability: Double(bitPattern: op.word), label: Int32(bitPattern: op.aux)) == 0
                 else { return false }
-            case .chainHeader, .rule:
+            case .chainHeader, .rule, .operand:
                 return false  // not an op: cannot be reached inside a rule's op range
             case .mark:
-                let and = UInt32(truncatingIfNeeded: op.a), or = UInt32(truncatingIfNeeded: op.a >> 32)
-                packet.mark = (packet.mark & and | or) ^ UInt32(truncatingIfNeeded: op.b)
+                let and = UInt32(truncatingIfNeeded: op.word), or = UInt32(truncatingIfNeeded: op.word >> 32)
+                packet.mark = (packet.mark & and | or) ^ op.aux
                 observer.markSet(chain: chainID, rule: position, mark: packet.mark)
             }
         }

@@ -124,10 +124,10 @@ struct CompiledChain: Sendable {
 
 // MARK: the runtime form: flat arrays of plain values
 
-/// A chain's slice of the flat tables, decoded from its header unit in `code` (the chain's rules and ops
-/// follow it there, so one chain visit touches one contiguous stretch of memory).
+/// A chain's slice of the flat tables, decoded from its two header units in `code` (the chain's rules and
+/// ops follow them there, so one chain visit touches one contiguous stretch of memory).
 struct ChainHeader: Sendable {
-    /// The header unit's index in `code`; rule p is at `offset + 1 + p`.
+    /// The first header unit's index in `code`; rule p is at `ruleStart + p`.
     var offset: Int32
     var chainID: Int32
     var ruleStart: Int32
@@ -139,35 +139,73 @@ struct ChainHeader: Sendable {
     /// No classes: every rule is a candidate, in order.
     var linear: Bool
     var policy: Verdict.Code
+
+    /// Units a chain header takes.
+    static let units: Int32 = 2
 }
 
-/// A rule at run time: its op range, and its action as a kind plus an argument (a chain for jump/goto,
-/// an index into `actions` for NAT, reject and unfollowable verdicts).
-struct PackedRule: Sendable {
+/// A rule at run time: its action as a kind plus an argument (a chain for jump/goto, an index into
+/// `actions` for NAT, reject and unfollowable verdicts).
+enum PackedRule {
     enum Kind: UInt8, Sendable { case fallThrough, accept, drop, jump, goto, missingTarget, `return`, other }
-    var opStart: Int32
-    var opEnd: Int32
-    var argument: Int32
-    var kind: Kind
-    var interpreted: Bool
+
+    /// Rule unit flags: run by the interpreter; the NAT mapping is inline in the word.
+    static let interpreted: UInt16 = 1, inlineNat: UInt16 = 2
+    /// The most units a compiled rule's ops may take (the count is a byte of the flags).
+    static let maxOpUnits = 255
+    /// The most leading op units a dispatch key may prove (six bits of the flags).
+    static let maxProvenUnits = 63
 }
 
-/// One op in 32 bytes (see ``CompiledOp`` for the meaning): small fields, then three words whose use
-/// depends on the kind.
-struct PackedOp: Sendable {
-    enum Kind: UInt8, Sendable { case test, wideTest, ports, ctState, destinationLocal, choice, mark, chainHeader, rule }
+/// One unit of compiled code in 16 bytes, four to a cache line. What the fields hold depends on the kind:
+///
+/// | kind | test | flags | aux | word |
+/// |---|---|---|---|---|
+/// | test | `TestOp` | 1: a mask unit follows, 2: an upper-bound unit follows | window | value |
+/// | wideTest | `TestOp` | | window | index into `wideTests` |
+/// | ports | invert bits | TCP flag mask, compare << 8 | 1 for TCP | source low, high, destination low, high (16 bits each) |
+/// | ctState | inverted | state mask | | |
+/// | destinationLocal | inverted | | | |
+/// | choice | | | label | probability (Double bits) |
+/// | mark | | | xor | and, or << 32 |
+/// | rule | `PackedRule.Kind` | interpreted, inline NAT, proven units << 2, op units << 8 | first op unit | jump: target header, span << 32; NAT: inline mapping; other: index into `actions` |
+/// | chainHeader | policy | linear | chain id | rule count, class count << 32 |
+/// | operand | | | residue count (after a header) | mask or upper bound (after a test); class start, residue start << 32 (after a header) |
+struct CodeUnit: Sendable {
+    enum Kind: UInt8, Sendable { case test, wideTest, ports, ctState, destinationLocal, choice, mark, chainHeader, rule, operand }
     var kind: Kind
-    /// `TestOp` for tests; invert bits for ports; inverted (0/1) for ctState and destinationLocal; TCP (1) for ports in `flags`.
     var test: UInt8
-    var window: FieldWindow
     var flags: UInt16
-    var a: UInt64
-    var b: UInt64
-    var c: UInt64
+    var aux: UInt32
+    var word: UInt64
+
+    init(kind: Kind, test: UInt8 = 0, flags: UInt16 = 0, aux: UInt32 = 0, word: UInt64 = 0) {
+        self.kind = kind
+        self.test = test
+        self.flags = flags
+        self.aux = aux
+        self.word = word
+    }
 
     /// A rule unit before it is filled in.
-    static let placeholder = PackedOp(kind: .rule, test: 0, window: FieldWindow(source: .network, offset: 0, length: 0),
-                                      flags: 0, a: 0, b: 0, c: 0)
+    static let placeholder = CodeUnit(kind: .rule)
+
+    /// A window packed in `aux`: source, offset << 8, length << 16.
+    init(kind: Kind, test: UInt8, flags: UInt16 = 0, window: FieldWindow, word: UInt64) {
+        self.init(kind: kind, test: test, flags: flags,
+                  aux: UInt32(window.source.rawValue) | UInt32(window.offset) << 8 | UInt32(window.length) << 16, word: word)
+    }
+
+    /// The window of a test unit (a source byte the builder never writes reads as the network header).
+    @inline(__always)
+    var window: FieldWindow {
+        FieldWindow(source: FieldSource(rawValue: UInt8(truncatingIfNeeded: aux)) ?? .network,
+                    offset: UInt8(truncatingIfNeeded: aux >> 8), length: UInt8(truncatingIfNeeded: aux >> 16))
+    }
+
+    /// A rule unit's op units, and how many of them its dispatch key proves.
+    var opUnits: Int { Int(flags >> 8) }
+    var provenUnits: Int { Int(flags >> 2 & 0x3f) }
 }
 
 /// A class's slice of the flat windows and of the open-addressing key table.
@@ -186,16 +224,16 @@ struct ClassHeader: Sendable {
 
 /// A key table slot: the key and its rule list range; `end < 0` marks an empty slot, and an empty range
 /// (`start == end`) holds a single rule's position in `start` and a copy of that rule's unit in `unit`:
-/// kube-proxy's service rule is then run from the slot's cache lines, without a dependent read of the
+/// kube-proxy's service rule is then run from the slot's cache line, without a dependent read of the
 /// rule unit in the middle of a chain that grows with the ruleset.
 struct HashSlot: Sendable {
     var hi: UInt64
     var lo: UInt64
     var start: Int32
     var end: Int32
-    var unit: PackedOp
+    var unit: CodeUnit
 
-    static let empty = HashSlot(hi: 0, lo: 0, start: 0, end: -1, unit: PackedOp.placeholder)
+    static let empty = HashSlot(hi: 0, lo: 0, start: 0, end: -1, unit: CodeUnit.placeholder)
 
     @inline(__always)
     static func hash(_ key: Wide) -> UInt64 {

@@ -1,7 +1,7 @@
 import CPrefetch
 
 extension CompiledRuleset {
-    /// The most units a jump prefetches: a service chain and a few endpoint chains (24 cache lines).
+    /// The most units a jump prefetches: a service chain and a few endpoint chains (12 cache lines).
     static let prefetchUnits = 48
 
     /// Hints the cache lines of the `units` code units from `offset` (a jump target's subtree, see
@@ -13,7 +13,7 @@ extension CompiledRuleset {
         code.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, offset >= 0, Int(offset) < buffer.count else { return }
             let end = min(Int(offset) + count, buffer.count)
-            let start = UnsafeRawPointer(base + Int(offset)), bytes = (end - Int(offset)) * MemoryLayout<PackedOp>.stride
+            let start = UnsafeRawPointer(base + Int(offset)), bytes = (end - Int(offset)) * MemoryLayout<CodeUnit>.stride
             var line = 0
             while line < bytes {
                 nfscope_prefetch(start + line)

@@ -15,7 +15,7 @@ public final class CompiledRuleset: Sendable {
 
     /// Per chain, in order: a header unit, one unit per rule, then the rules' ops. Chains follow each other
     /// depth first along jumps (``ChainLayout``), so a jump's target and the chains under it are one span.
-    let code: [PackedOp]
+    let code: [CodeUnit]
     /// The header unit of each chain id.
     let chainOffsets: [Int32]
     let actions: [CompiledAction]
@@ -80,14 +80,17 @@ public final class CompiledRuleset: Sendable {
             let classable = ids.count >= Self.minClassSize
             for (position, ruleID) in ids.enumerated() {
                 let opStart = ops.count
-                guard let action = lowering.lower(snapshot.rules[Int(ruleID)], into: &ops) else {
+                // A rule whose ops outgrow a rule unit's count (never seen) is left to the interpreter.
+                guard let action = lowering.lower(snapshot.rules[Int(ruleID)], into: &ops),
+                      Self.units(ops[opStart...]) <= PackedRule.maxOpUnits else {
                     ops.removeSubrange(opStart...)
                     rules.append(nil)
                     interpreted += 1
                     continue
                 }
                 compiled += 1
-                rules.append(LoweredRule(opStart: Int32(opStart), opEnd: Int32(ops.count), action: action))
+                rules.append(LoweredRule(opStart: Int32(opStart), opEnd: Int32(ops.count), units: Int32(Self.units(ops[opStart...])),
+                                         action: action))
                 // A chain shorter than the smallest class has none: most chains (kube-proxy's endpoint chains).
                 if classable, let (signature, value) = Self.signature(ops[opStart...]) {
                     signatures[signature, default: []].append((Int32(position), value))
@@ -110,7 +113,9 @@ public final class CompiledRuleset: Sendable {
             var chainSkips = [UInt8](repeating: 0, count: kept.isEmpty ? 0 : ids.count)  // none: nothing proven
             for position in inClass {
                 guard let rule = rules[Int(position)] else { continue }
-                chainSkips[Int(position)] = UInt8(Self.keyedPrefix(ops[Int(rule.opStart)..<Int(rule.opEnd)]))
+                let rulesOps = ops[Int(rule.opStart)..<Int(rule.opEnd)]
+                let proven = Self.units(rulesOps.prefix(Self.keyedPrefix(rulesOps)))
+                chainSkips[Int(position)] = proven <= PackedRule.maxProvenUnits ? UInt8(proven) : 0
             }
             skips[Int(id)] = chainSkips
             let residueStart = Int32(builder.residues.count)
@@ -137,7 +142,7 @@ public final class CompiledRuleset: Sendable {
                 partial[Int(id)] = ChainHeader(offset: 0, chainID: id, ruleStart: 0, ruleCount: 0, classStart: 0, classCount: 0,
                                                residueStart: 0, residueCount: 0, linear: true, policy: .accept)
             }
-            running += 1 + Int32(rules.count) + rules.reduce(0) { $0 + ($1.map { $0.opEnd - $0.opStart } ?? 0) }
+            running += ChainHeader.units + Int32(rules.count) + rules.reduce(0) { $0 + ($1?.units ?? 0) }
         }
         let reach = layout.reach(offsets: offsets, end: running)
         builder.code.reserveCapacity(Int(running))
@@ -147,7 +152,7 @@ public final class CompiledRuleset: Sendable {
             builder.emit(header, lowered[Int(id)], ops: ops, skips: skips[Int(id)], offsets: offsets, reach: reach)
         }
         for single in builder.singles {
-            builder.slots[Int(single.slot)].unit = builder.code[Int(offsets[Int(single.chain)] + 1 + single.position)]
+            builder.slots[Int(single.slot)].unit = builder.code[Int(offsets[Int(single.chain)] + ChainHeader.units + single.position)]
         }
         self.chains = chains.enumerated().map { index, chain in
             chain ?? CompiledChain(family: .ip, table: "", name: "#\(index)", ruleIDs: [])
@@ -185,6 +190,14 @@ public final class CompiledRuleset: Sendable {
         return windows.isEmpty ? nil : (windows, key)
     }
 
+    /// The code units ops take (a test with a partial mask or an upper bound takes operand units too).
+    static func units(_ ops: some Collection<CompiledOp>) -> Int {
+        ops.reduce(0) { count, op in
+            guard case .test(let window, let mask, let test, _, _) = op, window.length <= 8 else { return count + 1 }
+            return count + 1 + (Builder.fullMask(mask, length: window.length) ? 0 : 1) + (test == .inRange || test == .outOfRange ? 1 : 0)
+        }
+    }
+
     /// How many leading ops of a rule its dispatch key proves: the exact tests that formed the key, up to
     /// the first op that is not one of them (and only where the value has no bits outside the mask, so
     /// the key equality is the test).
@@ -211,12 +224,14 @@ public final class CompiledRuleset: Sendable {
     struct LoweredRule {
         var opStart: Int32
         var opEnd: Int32
+        /// The code units the ops take.
+        var units: Int32
         var action: CompiledAction
     }
 
     /// Packs compile-time ops, actions and classes into the flat runtime arrays.
     private struct Builder {
-        var code: [PackedOp] = []
+        var code: [CodeUnit] = []
         var actions: [CompiledAction] = []
         var wideTests: [(mask: Wide, value: Wide, upper: Wide)] = []
         var classes: [ClassHeader] = []
@@ -228,60 +243,55 @@ public final class CompiledRuleset: Sendable {
         var ruleLists: [Int32] = []
         var residues: [Int32] = []
 
-        /// A chain's header unit, its rule units, then its ops.
+        /// A chain's header units, its rule units, then its ops.
         mutating func emit(_ header: ChainHeader, _ rules: [LoweredRule?], ops: [CompiledOp], skips: [UInt8],
                            offsets: [Int32], reach: [Int32]) {
-            let none = FieldWindow(source: .network, offset: 0, length: 0)
             precondition(code.count == Int(header.offset))
-            code.append(PackedOp(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)), window: none,
-                                 flags: header.linear ? 1 : 0,
-                                 a: UInt64(UInt32(bitPattern: header.ruleCount)) | UInt64(UInt32(bitPattern: header.chainID)) << 32,
-                                 b: UInt64(UInt32(bitPattern: header.classStart)) | UInt64(UInt32(bitPattern: header.classCount)) << 32,
-                                 c: UInt64(UInt32(bitPattern: header.residueStart)) | UInt64(UInt32(bitPattern: header.residueCount)) << 32))
+            code.append(CodeUnit(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)),
+                                 flags: header.linear ? 1 : 0, aux: UInt32(bitPattern: header.chainID),
+                                 word: UInt64(UInt32(bitPattern: header.ruleCount)) | UInt64(UInt32(bitPattern: header.classCount)) << 32))
+            code.append(CodeUnit(kind: .operand, aux: UInt32(bitPattern: header.residueCount),
+                                 word: UInt64(UInt32(bitPattern: header.classStart)) | UInt64(UInt32(bitPattern: header.residueStart)) << 32))
             let firstRule = code.count
-            code += Array(repeating: PackedOp(kind: .rule, test: 0, window: none, flags: 0, a: 0, b: 0, c: 0), count: rules.count)
+            code += Array(repeating: CodeUnit.placeholder, count: rules.count)
             for (position, rule) in rules.enumerated() {
                 guard let rule else {
-                    code[firstRule + position] = PackedOp(kind: .rule, test: PackedRule.Kind.fallThrough.rawValue, window: none,
-                                                          flags: 1, a: 0, b: 0, c: 0)
+                    code[firstRule + position] = CodeUnit(kind: .rule, test: PackedRule.Kind.fallThrough.rawValue,
+                                                          flags: PackedRule.interpreted)
                     continue
                 }
                 let start = code.count
-                for op in ops[Int(rule.opStart)..<Int(rule.opEnd)] { code.append(pack(op)) }
+                for op in ops[Int(rule.opStart)..<Int(rule.opEnd)] { pack(op) }
+                precondition(code.count - start == Int(rule.units))
                 var kind = PackedRule.Kind.fallThrough
-                var argument: Int32 = 0
+                var word: UInt64 = 0
+                var flags: UInt16 = 0
                 switch rule.action {
                 case .fallThrough: kind = .fallThrough
                 case .accept: kind = .accept
                 case .drop: kind = .drop
-                case .jump(let target): kind = .jump; argument = offsets[Int(target)]
-                case .goto(let target): kind = .goto; argument = offsets[Int(target)]
+                case .jump(let target), .goto(let target):
+                    if case .jump = rule.action { kind = .jump } else { kind = .goto }
+                    // The target's header and how many units the target and the chains laid out under it
+                    // span, to prefetch them all at once (see `ChainLayout`).
+                    word = UInt64(UInt32(bitPattern: offsets[Int(target)])) | UInt64(UInt32(bitPattern: reach[Int(target)])) << 32
                 case .missingTarget: kind = .missingTarget
                 case .return: kind = .return
                 case .nat, .reject, .unfollowable:
                     kind = .other
-                    argument = Int32(actions.count)
+                    word = UInt64(actions.count)
                     actions.append(rule.action)
+                    // An IPv4 NAT mapping goes in the rule unit itself, sparing a read of the side table on
+                    // kube-proxy's DNAT rules.
+                    if case .nat(let nat) = rule.action, let packed = Self.packNat(nat) {
+                        flags |= PackedRule.inlineNat
+                        word = packed
+                    }
                 }
-                // An IPv4 NAT mapping also goes in the rule unit itself (flags bit 1, word c), sparing a read
-                // of the side table on kube-proxy's DNAT rules.
-                var inline: UInt16 = 0
-                var packed: UInt64 = 0
-                switch rule.action {
-                case .nat(let nat):
-                    if let word = Self.packNat(nat) { inline = 2; packed = word }
-                case .jump(let target), .goto(let target):
-                    // Word c of a jump: how many units the target and the chains laid out under it span, to
-                    // prefetch them all at once (see `ChainLayout`).
-                    packed = UInt64(UInt32(bitPattern: reach[Int(target)]))
-                default:
-                    break
-                }
-                // The window's length byte of a rule unit: how many leading ops a dispatch-key match proves.
-                let proven = FieldWindow(source: .network, offset: 0, length: position < skips.count ? skips[position] : 0)
-                code[firstRule + position] = PackedOp(kind: .rule, test: kind.rawValue, window: proven, flags: inline,
-                                                      a: UInt64(UInt32(start)) | UInt64(UInt32(code.count)) << 32,
-                                                      b: UInt64(UInt32(bitPattern: argument)), c: packed)
+                // How many leading op units a dispatch-key match proves, and how many there are.
+                let proven = position < skips.count ? UInt16(skips[position]) : 0
+                flags |= proven << 2 | UInt16(rule.units) << 8
+                code[firstRule + position] = CodeUnit(kind: .rule, test: kind.rawValue, flags: flags, aux: UInt32(start), word: word)
             }
         }
 
@@ -299,29 +309,38 @@ public final class CompiledRuleset: Sendable {
             return word
         }
 
-        private mutating func pack(_ op: CompiledOp) -> PackedOp {
-            let none = FieldWindow(source: .network, offset: 0, length: 0)
+        /// A mask that keeps every bit of a window of `length` bytes (no mask unit needed).
+        static func fullMask(_ mask: Wide, length: UInt8) -> Bool {
+            length >= 8 ? mask.lo == UInt64.max : mask.lo & (1 << (8 * UInt64(length)) - 1) == (1 << (8 * UInt64(length)) - 1)
+        }
+
+        /// Appends an op's units (see ``CodeUnit``); as many as `CompiledRuleset.units` counts.
+        private mutating func pack(_ op: CompiledOp) {
             switch op {
             case .test(let window, let mask, let test, let value, let upper):
-                if window.length <= 8 {
-                    return PackedOp(kind: .test, test: test.rawValue, window: window, flags: 0, a: mask.lo, b: value.lo, c: upper.lo)
+                guard window.length <= 8 else {
+                    wideTests.append((mask, value, upper))
+                    code.append(CodeUnit(kind: .wideTest, test: test.rawValue, window: window, word: UInt64(wideTests.count - 1)))
+                    return
                 }
-                wideTests.append((mask, value, upper))
-                return PackedOp(kind: .wideTest, test: test.rawValue, window: window, flags: 0,
-                                a: UInt64(wideTests.count - 1), b: 0, c: 0)
+                let masked = !Self.fullMask(mask, length: window.length), bounded = test == .inRange || test == .outOfRange
+                code.append(CodeUnit(kind: .test, test: test.rawValue, flags: (masked ? 1 : 0) | (bounded ? 2 : 0), window: window,
+                                     word: value.lo))
+                if masked { code.append(CodeUnit(kind: .operand, word: mask.lo)) }
+                if bounded { code.append(CodeUnit(kind: .operand, word: upper.lo)) }
             case .ports(let tcp, let source, let destination, let flagMask, let flagCompare, let invert):
                 let ranges = UInt64(source.lowerBound) | UInt64(source.upperBound) << 16
                     | UInt64(destination.lowerBound) << 32 | UInt64(destination.upperBound) << 48
-                return PackedOp(kind: .ports, test: invert, window: none, flags: UInt16(flagMask) | UInt16(flagCompare) << 8,
-                                a: ranges, b: tcp ? 1 : 0, c: 0)
+                code.append(CodeUnit(kind: .ports, test: invert, flags: UInt16(flagMask) | UInt16(flagCompare) << 8, aux: tcp ? 1 : 0,
+                                     word: ranges))
             case .ctState(let mask, let inverted):
-                return PackedOp(kind: .ctState, test: inverted ? 1 : 0, window: none, flags: mask, a: 0, b: 0, c: 0)
+                code.append(CodeUnit(kind: .ctState, test: inverted ? 1 : 0, flags: mask))
             case .destinationLocal(let inverted):
-                return PackedOp(kind: .destinationLocal, test: inverted ? 1 : 0, window: none, flags: 0, a: 0, b: 0, c: 0)
+                code.append(CodeUnit(kind: .destinationLocal, test: inverted ? 1 : 0))
             case .choice(let probability, let label):
-                return PackedOp(kind: .choice, test: 0, window: none, flags: 0, a: UInt64(label), b: probability.bitPattern, c: 0)
+                code.append(CodeUnit(kind: .choice, aux: UInt32(bitPattern: label), word: probability.bitPattern))
             case .mark(let and, let or, let xor):
-                return PackedOp(kind: .mark, test: 0, window: none, flags: 0, a: UInt64(and) | UInt64(or) << 32, b: UInt64(xor), c: 0)
+                code.append(CodeUnit(kind: .mark, aux: xor, word: UInt64(and) | UInt64(or) << 32))
             }
         }
 
@@ -344,14 +363,14 @@ public final class CompiledRuleset: Sendable {
                 while slots[slotStart + index].end >= 0 { index = (index + 1) & (capacity - 1) }
                 if positions.count == 1 {  // the position itself, as an empty range starting there
                     slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: positions[0], end: positions[0],
-                                                        unit: PackedOp.placeholder)
+                                                        unit: CodeUnit.placeholder)
                     singles.append((slot: Int32(slotStart + index), chain: chain, position: positions[0]))
                     continue
                 }
                 let start = Int32(ruleLists.count)
                 ruleLists += positions
                 slots[slotStart + index] = HashSlot(hi: key.hi, lo: key.lo, start: start, end: Int32(ruleLists.count),
-                                                    unit: PackedOp.placeholder)
+                                                    unit: CodeUnit.placeholder)
             }
             classes.append(ClassHeader(windowStart: Int32(classWindows.count), windowCount: Int32(dispatch.windows.count),
                                        slotStart: Int32(slotStart), slotMask: Int32(capacity - 1),

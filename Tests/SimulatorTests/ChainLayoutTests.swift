@@ -37,6 +37,12 @@ struct ChainLayoutTests {
         #expect(reach[5] == 60)
     }
 
+    @Test("a code unit is 16 bytes (four to a cache line), a key slot 40")
+    func sizes() {
+        #expect(MemoryLayout<CodeUnit>.stride == 16)
+        #expect(MemoryLayout<HashSlot>.stride == 40)
+    }
+
     @Test("several roots: each starts its own subtree; a chain reached from an earlier root stays there")
     func roots() {
         let actions: [[CompiledAction?]] = [[.jump(2)], [.jump(2), .jump(3)], [], []]
@@ -52,12 +58,12 @@ struct ChainLayoutTests {
         // Every jump or goto unit names its target's header and span; all jumps to a chain agree on the span.
         var spans: [Int32: UInt64] = [:]
         var jumps = 0
-        for unit in program.code + program.slots.filter({ $0.end >= 0 }).map(\.unit) where unit.kind == .rule && unit.flags & 1 == 0 {
+        for unit in program.code + program.slots.filter({ $0.end >= 0 }).map(\.unit) where unit.kind == .rule && unit.flags & PackedRule.interpreted == 0 {
             guard unit.test == PackedRule.Kind.jump.rawValue || unit.test == PackedRule.Kind.goto.rawValue else { continue }
-            let target = Int32(truncatingIfNeeded: unit.b)
+            let target = Int32(truncatingIfNeeded: unit.word), span = unit.word >> 32
             #expect(program.code[Int(target)].kind == .chainHeader)
-            if let known = spans[target] { #expect(known == unit.c) }
-            spans[target] = unit.c
+            if let known = spans[target] { #expect(known == span) }
+            spans[target] = span
             jumps += 1
         }
         #expect(jumps > 600)
