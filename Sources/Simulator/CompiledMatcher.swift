@@ -232,12 +232,7 @@ extension CompiledRuleset {
     /// The rule list of the packet's key in a class, if any.
     @inline(__always)
     private func lookup(_ dispatch: ClassHeader, _ packet: FastPacket, _ found: inout Int32) -> Range<Int32>? {
-        var key = Wide.zero
-        for w in dispatch.windowStart..<dispatch.windowStart + dispatch.windowCount {
-            let masked = classWindows[Int(w)]
-            guard let value = packet.read(masked.window) else { return nil }
-            key.append(value & masked.mask, length: Int(masked.window.length))
-        }
+        guard let key = key(dispatch, packet) else { return nil }
         let hash = HashSlot.hash(key)
         let bit = Int(truncatingIfNeeded: hash >> 40) & Int(dispatch.filterMask)
         guard filterWords[Int(dispatch.filterStart) + bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return nil }
@@ -252,6 +247,18 @@ extension CompiledRuleset {
             }
             index = (index + 1) & mask
         }
+    }
+
+    /// A packet's key in a class: its windows masked and joined; nil when a window cannot be read.
+    @inline(__always)
+    func key(_ dispatch: ClassHeader, _ packet: FastPacket) -> Wide? {
+        var key = Wide.zero
+        for w in dispatch.windowStart..<dispatch.windowStart + dispatch.windowCount {
+            let masked = classWindows[Int(w)]
+            guard let value = packet.read(masked.window) else { return nil }
+            key.append(value & masked.mask, length: Int(masked.window.length))
+        }
+        return key
     }
 
     private static func lowerBound(_ list: [Int32], _ range: Range<Int32>, _ value: Int32) -> Int32 {

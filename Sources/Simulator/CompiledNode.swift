@@ -55,6 +55,9 @@ public final class CompiledNode: Sendable {
 
     public let ruleset: CompiledRuleset
     let hooks: [[Slot]]  // prerouting, input, forward, postrouting
+    /// The dispatch classes an arriving packet meets first in PREROUTING, whose key slots `forward`
+    /// prefetches on entry (see `CompiledRuleset.entryClasses`).
+    let entryClasses: [Int32]
     /// Interface names (16 NUL-padded bytes) by index; indexes past the end have no name.
     let interfaceNames: [Wide]
     let interfaceAddresses: [Int32: UInt32]
@@ -87,6 +90,12 @@ public final class CompiledNode: Sendable {
                 }
             }
         }
+        entryClasses = Array(hooks[0].flatMap { slot -> [Int32] in
+            switch slot {
+            case .chain(let id, _): return ruleset.entryClasses(id)
+            case .nat(let ids): return ids.flatMap { ruleset.entryClasses($0) }
+            }
+        }.prefix(8))
         let sysctls = model.sysctls
         if sysctls.reversePathFilter.all != 0 || sysctls.reversePathFilter.default != 0
             || sysctls.routeLocalnet.all != 0 || sysctls.routeLocalnet.default != 0 { exact = false }
@@ -117,6 +126,7 @@ public final class CompiledNode: Sendable {
         packet.outputName = .zero
         packet.ctState = ConntrackState.new.rawValue
         packet.ctStatus = 0
+        for index in entryClasses { ruleset.prefetchSlot(index, packet) }
         var observer = HotObserver(choices: choices)
         defer { choices = observer.choices }
         if let stop = runHook(0, &packet, &observer) { return stop }

@@ -22,4 +22,49 @@ extension CompiledRuleset {
             nfscope_prefetch(start + (bytes - 1))  // the tail's line when the span does not start on a line
         }
     }
+
+    /// The dispatch classes a packet meets first when it enters chain `id`: the chain's own, then those of
+    /// the chains its leading unconditional jumps enter (kube-proxy's nat PREROUTING → KUBE-SERVICES), a
+    /// few levels deep.
+    func entryClasses(_ id: Int32, depth: Int = 0) -> [Int32] {
+        guard id >= 0, Int(id) < chainOffsets.count else { return [] }
+        let header = header(at: chainOffsets[Int(id)])
+        var found = Array(header.classStart..<header.classStart + header.classCount)
+        guard depth < 3 else { return found }
+        rules: for position in 0..<header.ruleCount {
+            let unit = code[Int(header.ruleStart + position)]
+            guard unit.flags & PackedRule.interpreted == 0, unit.opUnits == 0 else { break }
+            switch PackedRule.Kind(rawValue: unit.test) {
+            case .fallThrough?:
+                continue
+            case .jump?, .goto?:
+                let target = Int32(truncatingIfNeeded: unit.word)
+                guard target >= 0, Int(target) < code.count else { break rules }
+                found += entryClasses(self.header(at: target).chainID, depth: depth + 1)
+                if unit.test == PackedRule.Kind.goto.rawValue { break rules }
+            default:
+                break rules
+            }
+        }
+        return found
+    }
+
+    /// Hints the key slot a packet's key selects in class `index` (when the presence filter has the key),
+    /// before the chain walk gets there: the first miss of a large ruleset then overlaps with the hooks'
+    /// work up to that chain.
+    @inline(__always)
+    func prefetchSlot(_ index: Int32, _ packet: FastPacket) {
+        let dispatch = classes[Int(index)]
+        guard let key = key(dispatch, packet) else { return }
+        let hash = HashSlot.hash(key)
+        let bit = Int(truncatingIfNeeded: hash >> 40) & Int(dispatch.filterMask)
+        guard filterWords[Int(dispatch.filterStart) + bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return }
+        let slot = Int(dispatch.slotStart) + Int(truncatingIfNeeded: hash >> 32) & Int(dispatch.slotMask)
+        slots.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, slot < buffer.count else { return }
+            let start = UnsafeRawPointer(base + slot)
+            nfscope_prefetch(start)
+            nfscope_prefetch(start + (MemoryLayout<HashSlot>.size - 1))  // a slot may straddle two lines
+        }
+    }
 }

@@ -37,6 +37,23 @@ struct ChainLayoutTests {
         #expect(reach[5] == 60)
     }
 
+    @Test("an arriving packet's first key lookups (nat PREROUTING → KUBE-SERVICES) are known up front")
+    func entryClasses() throws {
+        let (network, _) = KubeProxyNodeModel.network(services: 300)
+        let model = try #require(network.namespaces[KubeProxyNodeModel.node])
+        let node = CompiledNode(model: model)
+        let program = node.ruleset
+        let services = try #require(program.chainIDs[RulesetIndex.ChainKey(family: .ip, table: "nat", chain: "KUBE-SERVICES")])
+        let header = program.header(at: program.chainOffsets[Int(services)])
+        #expect(header.classCount > 0)
+        let own = Set(header.classStart..<header.classStart + header.classCount)
+        #expect(!node.entryClasses.isEmpty && Set(node.entryClasses).isSubset(of: own), "\(node.entryClasses) of \(own)")
+        // Filter chains are not entered before FORWARD: none of their classes is prefetched on arrival.
+        let filterServices = try #require(program.chainIDs[RulesetIndex.ChainKey(family: .ip, table: "filter", chain: "KUBE-SERVICES")])
+        let filterHeader = program.header(at: program.chainOffsets[Int(filterServices)])
+        #expect(Set(node.entryClasses).isDisjoint(with: filterHeader.classStart..<filterHeader.classStart + filterHeader.classCount))
+    }
+
     @Test("a code unit is 16 bytes (four to a cache line), a key slot 40")
     func sizes() {
         #expect(MemoryLayout<CodeUnit>.stride == 16)
