@@ -55,7 +55,7 @@ struct ChainLayout {
 
     /// Per chain id: how many code units its subtree spans, given each chain's offset in layout order and
     /// where the code ends.
-    func reach(offsets: [Int32], end: Int32) -> [Int32] {
+    func spans(offsets: [Int32], end: Int32) -> [Int32] {
         (0..<order.count).map { id in
             let after = last[id] + 1
             return (after < order.count ? offsets[Int(order[after])] : end) - offsets[id]

@@ -107,7 +107,8 @@ extension CompiledRuleset {
             case .missingTarget:
                 observer.warnMissingTarget(chain: chainID, rule: position)
             case .jump, .goto:
-                if interpretedAction == nil { prefetch(argument, units: unit.word >> 32) }
+                // A rule found in its key slot had its target prefetched when the slot was found.
+                if interpretedAction == nil, unitSlot < 0 { prefetch(argument, units: unit.word >> 32) }
                 let target = self.header(at: argument)
                 observer.record(chain: chainID, rule: position, action: kind == .jump ? .jump(target.chainID) : .goto(target.chainID))
                 if kind == .jump {
@@ -211,11 +212,7 @@ extension CompiledRuleset {
                         cursors[slot] = -1 - only
                         cursors[slot + 1] = found
                         // kube-proxy's service rule: start fetching the service's chains now.
-                        let unit = slots[Int(found)].unit
-                        if unit.flags & PackedRule.interpreted == 0,
-                           unit.test == PackedRule.Kind.jump.rawValue || unit.test == PackedRule.Kind.goto.rawValue {
-                            prefetch(Int32(truncatingIfNeeded: unit.word), units: unit.word >> 32)
-                        }
+                        if let jump = slots[Int(found)].unit.compiledJump { prefetch(jump.header, units: jump.span) }
                     }
                 } else {
                     cursors[slot] = Self.lowerBound(ruleLists, range, from)
@@ -232,12 +229,9 @@ extension CompiledRuleset {
     /// The rule list of the packet's key in a class, if any.
     @inline(__always)
     private func lookup(_ dispatch: ClassHeader, _ packet: FastPacket, _ found: inout Int32) -> Range<Int32>? {
-        guard let key = key(dispatch, packet) else { return nil }
-        let hash = HashSlot.hash(key)
-        let bit = Int(truncatingIfNeeded: hash >> 40) & Int(dispatch.filterMask)
-        guard filterWords[Int(dispatch.filterStart) + bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return nil }
+        guard let (key, home) = homeSlot(dispatch, packet) else { return nil }
         let mask = Int(dispatch.slotMask)
-        var index = Int(truncatingIfNeeded: hash >> 32) & mask
+        var index = home
         while true {
             let slot = slots[Int(dispatch.slotStart) + index]
             if slot.end < 0 { return nil }
@@ -249,16 +243,20 @@ extension CompiledRuleset {
         }
     }
 
-    /// A packet's key in a class: its windows masked and joined; nil when a window cannot be read.
+    /// A packet's key in a class (its windows masked and joined) and the key's home slot, relative to the
+    /// class's first; nil when a window cannot be read or the presence filter proves the key absent.
     @inline(__always)
-    func key(_ dispatch: ClassHeader, _ packet: FastPacket) -> Wide? {
+    func homeSlot(_ dispatch: ClassHeader, _ packet: FastPacket) -> (key: Wide, index: Int)? {
         var key = Wide.zero
         for w in dispatch.windowStart..<dispatch.windowStart + dispatch.windowCount {
             let masked = classWindows[Int(w)]
             guard let value = packet.read(masked.window) else { return nil }
             key.append(value & masked.mask, length: Int(masked.window.length))
         }
-        return key
+        let hash = HashSlot.hash(key)
+        let bit = Int(truncatingIfNeeded: hash >> 40) & Int(dispatch.filterMask)
+        guard filterWords[Int(dispatch.filterStart) + bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return nil }
+        return (key, Int(truncatingIfNeeded: hash >> 32) & Int(dispatch.slotMask))
     }
 
     private static func lowerBound(_ list: [Int32], _ range: Range<Int32>, _ value: Int32) -> Int32 {

@@ -203,6 +203,14 @@ struct CodeUnit: Sendable {
                     offset: UInt8(truncatingIfNeeded: aux >> 8), length: UInt8(truncatingIfNeeded: aux >> 16))
     }
 
+    /// A compiled rule unit's jump or goto: the target's header and span (see ``ChainLayout``).
+    @inline(__always)
+    var compiledJump: (header: Int32, span: UInt64)? {
+        guard kind == .rule, flags & PackedRule.interpreted == 0,
+              test == PackedRule.Kind.jump.rawValue || test == PackedRule.Kind.goto.rawValue else { return nil }
+        return (Int32(truncatingIfNeeded: word), word >> 32)
+    }
+
     /// A rule unit's op units, and how many of them its dispatch key proves.
     var opUnits: Int { Int(flags >> 8) }
     var provenUnits: Int { Int(flags >> 2 & 0x3f) }

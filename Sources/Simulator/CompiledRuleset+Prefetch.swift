@@ -31,20 +31,13 @@ extension CompiledRuleset {
         let header = header(at: chainOffsets[Int(id)])
         var found = Array(header.classStart..<header.classStart + header.classCount)
         guard depth < 3 else { return found }
-        rules: for position in 0..<header.ruleCount {
+        for position in 0..<header.ruleCount {
             let unit = code[Int(header.ruleStart + position)]
             guard unit.flags & PackedRule.interpreted == 0, unit.opUnits == 0 else { break }
-            switch PackedRule.Kind(rawValue: unit.test) {
-            case .fallThrough?:
-                continue
-            case .jump?, .goto?:
-                let target = Int32(truncatingIfNeeded: unit.word)
-                guard target >= 0, Int(target) < code.count else { break rules }
-                found += entryClasses(self.header(at: target).chainID, depth: depth + 1)
-                if unit.test == PackedRule.Kind.goto.rawValue { break rules }
-            default:
-                break rules
-            }
+            if unit.test == PackedRule.Kind.fallThrough.rawValue { continue }
+            guard let jump = unit.compiledJump, jump.header >= 0, Int(jump.header) < code.count else { break }
+            found += entryClasses(self.header(at: jump.header).chainID, depth: depth + 1)
+            if unit.test == PackedRule.Kind.goto.rawValue { break }
         }
         return found
     }
@@ -55,11 +48,8 @@ extension CompiledRuleset {
     @inline(__always)
     func prefetchSlot(_ index: Int32, _ packet: FastPacket) {
         let dispatch = classes[Int(index)]
-        guard let key = key(dispatch, packet) else { return }
-        let hash = HashSlot.hash(key)
-        let bit = Int(truncatingIfNeeded: hash >> 40) & Int(dispatch.filterMask)
-        guard filterWords[Int(dispatch.filterStart) + bit >> 6] & (1 << UInt64(bit & 63)) != 0 else { return }
-        let slot = Int(dispatch.slotStart) + Int(truncatingIfNeeded: hash >> 32) & Int(dispatch.slotMask)
+        guard let (_, home) = homeSlot(dispatch, packet) else { return }
+        let slot = Int(dispatch.slotStart) + home
         slots.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, slot < buffer.count else { return }
             let start = UnsafeRawPointer(base + slot)

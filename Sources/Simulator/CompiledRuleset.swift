@@ -81,16 +81,16 @@ public final class CompiledRuleset: Sendable {
             for (position, ruleID) in ids.enumerated() {
                 let opStart = ops.count
                 // A rule whose ops outgrow a rule unit's count (never seen) is left to the interpreter.
-                guard let action = lowering.lower(snapshot.rules[Int(ruleID)], into: &ops),
-                      Self.units(ops[opStart...]) <= PackedRule.maxOpUnits else {
+                let action = lowering.lower(snapshot.rules[Int(ruleID)], into: &ops)
+                let units = Self.units(ops[opStart...])
+                guard let action, units <= PackedRule.maxOpUnits else {
                     ops.removeSubrange(opStart...)
                     rules.append(nil)
                     interpreted += 1
                     continue
                 }
                 compiled += 1
-                rules.append(LoweredRule(opStart: Int32(opStart), opEnd: Int32(ops.count), units: Int32(Self.units(ops[opStart...])),
-                                         action: action))
+                rules.append(LoweredRule(opStart: Int32(opStart), opEnd: Int32(ops.count), units: Int32(units), action: action))
                 // A chain shorter than the smallest class has none: most chains (kube-proxy's endpoint chains).
                 if classable, let (signature, value) = Self.signature(ops[opStart...]) {
                     signatures[signature, default: []].append((Int32(position), value))
@@ -144,12 +144,12 @@ public final class CompiledRuleset: Sendable {
             }
             running += ChainHeader.units + Int32(rules.count) + rules.reduce(0) { $0 + ($1?.units ?? 0) }
         }
-        let reach = layout.reach(offsets: offsets, end: running)
+        let spans = layout.spans(offsets: offsets, end: running)
         builder.code.reserveCapacity(Int(running))
         for id in layout.order {
             guard var header = partial[Int(id)] else { continue }
             header.offset = offsets[Int(id)]
-            builder.emit(header, lowered[Int(id)], ops: ops, skips: skips[Int(id)], offsets: offsets, reach: reach)
+            builder.emit(header, lowered[Int(id)], ops: ops, skips: skips[Int(id)], offsets: offsets, spans: spans)
         }
         for single in builder.singles {
             builder.slots[Int(single.slot)].unit = builder.code[Int(offsets[Int(single.chain)] + ChainHeader.units + single.position)]
@@ -245,7 +245,7 @@ public final class CompiledRuleset: Sendable {
 
         /// A chain's header units, its rule units, then its ops.
         mutating func emit(_ header: ChainHeader, _ rules: [LoweredRule?], ops: [CompiledOp], skips: [UInt8],
-                           offsets: [Int32], reach: [Int32]) {
+                           offsets: [Int32], spans: [Int32]) {
             precondition(code.count == Int(header.offset))
             code.append(CodeUnit(kind: .chainHeader, test: UInt8(bitPattern: Int8(truncatingIfNeeded: header.policy.rawValue)),
                                  flags: header.linear ? 1 : 0, aux: UInt32(bitPattern: header.chainID),
@@ -274,7 +274,7 @@ public final class CompiledRuleset: Sendable {
                     if case .jump = rule.action { kind = .jump } else { kind = .goto }
                     // The target's header and how many units the target and the chains laid out under it
                     // span, to prefetch them all at once (see `ChainLayout`).
-                    word = UInt64(UInt32(bitPattern: offsets[Int(target)])) | UInt64(UInt32(bitPattern: reach[Int(target)])) << 32
+                    word = UInt64(UInt32(bitPattern: offsets[Int(target)])) | UInt64(UInt32(bitPattern: spans[Int(target)])) << 32
                 case .missingTarget: kind = .missingTarget
                 case .return: kind = .return
                 case .nat, .reject, .unfollowable:

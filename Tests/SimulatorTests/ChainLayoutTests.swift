@@ -28,7 +28,7 @@ struct ChainLayoutTests {
         var offsets = [Int32](repeating: 0, count: 6)
         var running: Int32 = 0
         for id in layout.order { offsets[Int(id)] = running; running += sizes[Int(id)] }
-        let reach = layout.reach(offsets: offsets, end: running)
+        let reach = layout.spans(offsets: offsets, end: running)
         #expect(reach[0] == 10 + 30 + 50 + 40 + 20)  // everything but 5
         #expect(reach[2] == 30 + 50)
         #expect(reach[4] == 50)
